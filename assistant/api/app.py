@@ -1,0 +1,68 @@
+"""The FastAPI application: models and indexes load once, in the lifespan; one JSON error shape."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from assistant.api.routes import ask, health, reports
+from assistant.config import Settings, get_settings
+from assistant.errors import AssistantError
+from assistant.service import Assistant
+
+log = logging.getLogger(__name__)
+
+
+def error_body(status: int, message: str, details: list | None = None) -> JSONResponse:
+    """The one error shape: {"error": {"status", "message", "details"}}."""
+    return JSONResponse(status_code=status, content={"error": {"status": status, "message": message, "details": details or []}})
+
+
+def create_app(settings: Settings | None = None, *, assistant: Assistant | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.assistant = assistant or Assistant(settings)
+        yield
+
+    app = FastAPI(
+        title="政府信息公开年报问答 · disclosure-report assistant",
+        description="Exact, cited answers from Chinese government information-disclosure annual reports.",
+        lifespan=lifespan,
+    )
+    if assistant is not None:
+        app.state.assistant = assistant
+
+    @app.exception_handler(AssistantError)
+    async def _assistant_error(_: Request, exc: AssistantError) -> JSONResponse:
+        return error_body(exc.status, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        details = [
+            {"field": ".".join(str(p) for p in e.get("loc", ()) if p != "body"), "problem": e.get("msg", "")}
+            for e in exc.errors()
+        ]
+        if any(e.get("type") == "json_invalid" for e in exc.errors()):
+            return error_body(400, "The request body is not valid JSON; send {\"question\": \"…\"}.", details)
+        return error_body(422, "The request is not valid: " + "; ".join(f"{d['field']}: {d['problem']}" for d in details), details)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return error_body(exc.status_code, str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error")
+        return error_body(500, "Something went wrong on our side; the error is logged. Please try again.")
+
+    for module in (ask, reports, health):
+        app.include_router(module.router)
+    return app

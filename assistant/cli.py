@@ -1,0 +1,156 @@
+"""nianbao — one command line over the assistant: ingest, ask, serve, eval, reports, remove."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from assistant.config import Settings, get_settings
+
+SAMPLES_DIR = Path(__file__).resolve().parents[1] / "samples"
+console = Console()
+
+
+def _assistant(settings: Settings):  # type: ignore[no-untyped-def]
+    from assistant.embedding import EmbeddingModelError
+    from assistant.service import Assistant
+
+    with console.status(f"Loading the embedding model ({settings.embedding_model}) and the stores…"):
+        try:
+            return Assistant(settings)
+        except EmbeddingModelError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+def _ingest(assistant, paths: list[Path], overrides) -> int:  # type: ignore[no-untyped-def]
+    from assistant.index import Outcome, report_files
+
+    files = report_files(paths)
+    failed = 0
+    with Progress(console=console, transient=True, disable=len(files) < 2) as progress:
+        task = progress.add_task("Ingesting", total=len(files))
+
+        def on_file(result) -> None:  # type: ignore[no-untyped-def]
+            nonlocal failed
+            progress.advance(task)
+            if result.outcome is Outcome.FAILED:
+                failed += 1
+                console.print(f"[red]✗ {result.path}[/red]: {result.error}")
+            else:
+                console.print(f"[green]✓[/green] {result.outcome.value:9} {result.report_id}  {result.title}  [dim]{result.path}[/dim]")
+
+        results = assistant.ingest(paths, overrides=overrides, on_file=on_file)
+    console.print(f"{len(results) - failed} of {len(results)} files indexed; {failed} failed.")
+    return failed
+
+
+@click.group()
+@click.version_option(package_name="nianbao")
+def cli() -> None:
+    """Answer questions from 政府信息公开工作年度报告 with exact, cited figures.
+
+    \b
+    Examples:
+      nianbao ingest samples/ ../shared/corpus/real
+      nianbao ask "2017年科技厅收到多少件依申请公开?"
+      nianbao serve
+    """
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--agency", help="Agency name, when the title does not say it (or says it wrongly).")
+@click.option("--year", type=int, help="Statistics year, when the title does not say it.")
+@click.option("--title", help="Report title to use instead of the one found.")
+@click.option("--alias", "aliases", multiple=True, help="Another name the public uses for the agency (repeatable).")
+def ingest(paths: tuple[Path, ...], agency: str | None, year: int | None, title: str | None, aliases: tuple[str, ...]) -> None:
+    """Ingest report files or folders (.txt .html .htm .docx .pdf)."""
+    from assistant.index import Overrides
+
+    failed = _ingest(_assistant(get_settings()), list(paths), Overrides(agency, year, title, aliases))
+    if failed:
+        raise SystemExit(1)
+
+
+@cli.command()
+@click.argument("report_id")
+def remove(report_id: str) -> None:
+    """Remove one report (by id, see `nianbao reports`) from both stores."""
+    if not _assistant(get_settings()).remove(report_id):
+        raise click.ClickException(f"No report has the id {report_id!r}; `nianbao reports` lists them.")
+    console.print(f"Removed {report_id}.")
+
+
+@cli.command()
+def reports() -> None:
+    """List the ingested reports."""
+    assistant = _assistant(get_settings())
+    table = Table("id", "agency", "year", "title", "paragraphs", "figures")
+    for r in assistant.reports:
+        table.add_row(r.id, r.meta.agency, str(r.meta.year), r.meta.title, str(len(r.paragraphs)), str(len(r.figures)))
+    console.print(table)
+
+
+@cli.command()
+@click.argument("question")
+@click.option("--json", "as_json", is_flag=True, help="Print the whole answer as JSON.")
+def ask(question: str, as_json: bool) -> None:
+    """Ask one question."""
+    from assistant.errors import QuestionInvalid
+
+    try:
+        answer = _assistant(get_settings()).ask(question)
+    except QuestionInvalid as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps(answer.model_dump(), ensure_ascii=False, indent=2))
+        return
+    console.print(("[green]" if answer.answered else "[yellow]") + answer.text, markup=True, highlight=False)
+    for citation in answer.citations or answer.nearest:
+        console.print(f"  [dim]{citation.agency} {citation.year} · {' > '.join(citation.section_path)} · {citation.paragraph_id}[/dim]")
+
+
+@cli.command()
+@click.option("--host", help="Default: the host setting (127.0.0.1).")
+@click.option("--port", type=int, help="Default: the port setting (8000).")
+@click.option("--no-ingest", is_flag=True, help="Serve the index as it is, without ingesting samples/ and NIANBAO_INGEST_PATHS.")
+def serve(host: str | None, port: int | None, no_ingest: bool) -> None:
+    """Ingest samples/ (plus NIANBAO_CORPUS_DIR and NIANBAO_INGEST_PATHS), then serve the API."""
+    import uvicorn
+
+    from assistant.api.app import create_app
+    from assistant.index import Overrides
+
+    settings = get_settings()
+    assistant = _assistant(settings)
+    if not no_ingest:
+        corpus = [settings.corpus_dir] if settings.corpus_dir else []
+        _ingest(assistant, [SAMPLES_DIR, *corpus, *settings.ingest_paths], Overrides())
+    host = host or settings.host
+    port = port or settings.port
+    console.print(f"Serving {len(assistant.reports)} reports at [bold]http://{host}:{port}[/bold]  (API docs: http://{host}:{port}/docs)")
+    uvicorn.run(create_app(settings, assistant=assistant), host=host, port=port, log_level="warning")
+
+
+@cli.command(name="eval")
+@click.option("--dataset", "datasets", multiple=True, type=click.Path(exists=True, path_type=Path), help="Dataset file(s); default: eval/datasets/*.yaml.")
+@click.option("--json-out", type=click.Path(path_type=Path), help="Write the results as JSON here.")
+def eval_command(datasets: tuple[Path, ...], json_out: Path | None) -> None:
+    """Run the evaluation datasets against the current index; exit 1 below a dataset's thresholds."""
+    from eval.runner import run
+
+    ok = run(_assistant(get_settings()), list(datasets), console=console, json_out=json_out, corpus_dir=get_settings().corpus_dir)
+    if not ok:
+        raise SystemExit(1)
+
+
+def main() -> None:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    cli()

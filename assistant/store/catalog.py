@@ -1,0 +1,259 @@
+"""The catalog: reports, paragraphs, figures and chunks in SQL (SQLite by default), via SQLAlchemy.
+
+The catalog is the source of truth for what is ingested: a report's rows are written in one
+transaction, and the vector store is reconciled against it (see assistant.index).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Connection,
+    Engine,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    delete,
+    event,
+    insert,
+    select,
+)
+
+from ingest.model import Chunk, Figure, Paragraph, Report, ReportMeta
+
+metadata = MetaData()
+
+reports = Table(
+    "reports",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("agency", Text, nullable=False),
+    Column("year", Integer, nullable=False, index=True),
+    Column("title", Text, nullable=False),
+    Column("published", String(10), nullable=False, default=""),
+    Column("source", Text, nullable=False, default=""),
+    Column("aliases", Text, nullable=False, default="[]"),
+    Column("content_hash", String(64), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("ingested_at", String(32), nullable=False),
+)
+
+paragraphs = Table(
+    "paragraphs",
+    metadata,
+    Column("id", String(96), primary_key=True),
+    Column("report_id", String(64), ForeignKey("reports.id", ondelete="CASCADE"), index=True, nullable=False),
+    Column("idx", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("section_path", Text, nullable=False),
+    Column("is_heading", Boolean, nullable=False),
+)
+
+figures = Table(
+    "figures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("report_id", String(64), ForeignKey("reports.id", ondelete="CASCADE"), index=True, nullable=False),
+    Column("paragraph_id", String(96), nullable=False),
+    Column("value", String(40), nullable=False),
+    Column("unit", String(8), nullable=False),
+    Column("qualifier", String(8), nullable=False),
+    Column("as_printed", Text, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("context", Text, nullable=False),
+)
+
+chunks = Table(
+    "chunks",
+    metadata,
+    Column("id", String(96), primary_key=True),
+    Column("report_id", String(64), ForeignKey("reports.id", ondelete="CASCADE"), index=True, nullable=False),
+    Column("idx", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("context", Text, nullable=False),
+    Column("section_path", Text, nullable=False),
+    Column("paragraph_ids", Text, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+)
+
+
+def connect(url: str) -> Engine:
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")  # readers keep reading while a report is written
+            cursor.close()
+
+    metadata.create_all(engine)
+    return engine
+
+
+def stored_hash(conn: Connection, report_id: str) -> str | None:
+    return conn.execute(select(reports.c.content_hash).where(reports.c.id == report_id)).scalar_one_or_none()
+
+
+def delete_report(conn: Connection, report_id: str) -> bool:
+    for table in (figures, chunks, paragraphs):
+        conn.execute(delete(table).where(table.c.report_id == report_id))
+    return conn.execute(delete(reports).where(reports.c.id == report_id)).rowcount > 0
+
+
+def save_report(conn: Connection, report: Report) -> None:
+    """Replace whatever the catalog holds for this report id (call inside a transaction)."""
+    delete_report(conn, report.id)
+    meta = report.meta
+    conn.execute(
+        insert(reports).values(
+            id=report.id,
+            agency=meta.agency,
+            year=meta.year,
+            title=meta.title,
+            published=meta.published,
+            source=meta.source,
+            aliases=json.dumps(list(meta.aliases), ensure_ascii=False),
+            content_hash=report.content_hash,
+            text=report.text,
+            ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        )
+    )
+    conn.execute(
+        insert(paragraphs),
+        [
+            dict(
+                id=p.id,
+                report_id=report.id,
+                idx=p.index,
+                text=p.text,
+                start=p.start,
+                end=p.end,
+                section_path=json.dumps(list(p.section_path), ensure_ascii=False),
+                is_heading=p.is_heading,
+            )
+            for p in report.paragraphs
+        ],
+    )
+    if report.figures:
+        conn.execute(
+            insert(figures),
+            [
+                dict(
+                    report_id=report.id,
+                    paragraph_id=f.paragraph_id,
+                    value=str(f.value),
+                    unit=f.unit,
+                    qualifier=f.qualifier,
+                    as_printed=f.as_printed,
+                    start=f.start,
+                    end=f.end,
+                    context=f.context,
+                )
+                for f in report.figures
+            ],
+        )
+    conn.execute(
+        insert(chunks),
+        [
+            dict(
+                id=c.id,
+                report_id=report.id,
+                idx=c.index,
+                text=c.text,
+                context=c.context,
+                section_path=json.dumps(list(c.section_path), ensure_ascii=False),
+                paragraph_ids=json.dumps(list(c.paragraph_ids)),
+                start=c.start,
+                end=c.end,
+            )
+            for c in report.chunks
+        ],
+    )
+
+
+def load_reports(conn: Connection) -> list[Report]:
+    """Every report, whole: the corpus of one portal is small enough to keep in memory."""
+    by_id: dict[str, dict] = {}
+    for row in conn.execute(select(reports).order_by(reports.c.year, reports.c.agency)).mappings():
+        by_id[row["id"]] = {"row": row, "paragraphs": [], "figures": [], "chunks": []}
+    for row in conn.execute(select(paragraphs).order_by(paragraphs.c.report_id, paragraphs.c.idx)).mappings():
+        by_id[row["report_id"]]["paragraphs"].append(
+            Paragraph(
+                id=row["id"],
+                index=row["idx"],
+                text=row["text"],
+                start=row["start"],
+                end=row["end"],
+                section_path=tuple(json.loads(row["section_path"])),
+                is_heading=row["is_heading"],
+            )
+        )
+    for row in conn.execute(select(figures).order_by(figures.c.report_id, figures.c.start)).mappings():
+        by_id[row["report_id"]]["figures"].append(
+            Figure(
+                value=Decimal(row["value"]),
+                unit=row["unit"],
+                as_printed=row["as_printed"],
+                paragraph_id=row["paragraph_id"],
+                start=row["start"],
+                end=row["end"],
+                context=row["context"],
+                qualifier=row["qualifier"],
+            )
+        )
+    for row in conn.execute(select(chunks).order_by(chunks.c.report_id, chunks.c.idx)).mappings():
+        by_id[row["report_id"]]["chunks"].append(
+            Chunk(
+                id=row["id"],
+                report_id=row["report_id"],
+                index=row["idx"],
+                text=row["text"],
+                context=row["context"],
+                section_path=tuple(json.loads(row["section_path"])),
+                paragraph_ids=tuple(json.loads(row["paragraph_ids"])),
+                start=row["start"],
+                end=row["end"],
+            )
+        )
+    loaded = []
+    for parts in by_id.values():
+        row = parts["row"]
+        loaded.append(
+            Report(
+                id=row["id"],
+                meta=ReportMeta(
+                    agency=row["agency"],
+                    year=row["year"],
+                    title=row["title"],
+                    published=row["published"],
+                    source=row["source"],
+                    aliases=tuple(json.loads(row["aliases"])),
+                ),
+                text=row["text"],
+                content_hash=row["content_hash"],
+                sections=(),
+                paragraphs=tuple(parts["paragraphs"]),
+                figures=tuple(parts["figures"]),
+                chunks=tuple(parts["chunks"]),
+            )
+        )
+    return loaded
+
+
+def report_hashes(conn: Connection) -> dict[str, str]:
+    return dict(conn.execute(select(reports.c.id, reports.c.content_hash)).tuples().all())

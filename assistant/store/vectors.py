@@ -1,0 +1,66 @@
+"""Chunk vectors in Chroma. Embeddings are always computed here and passed in, so Chroma's own
+default embedding function (which would try to download a model) never runs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from langchain_core.embeddings import Embeddings
+
+from ingest.model import Chunk
+
+
+class VectorStore:
+    def __init__(self, collection, embedder: Embeddings) -> None:  # type: ignore[no-untyped-def]
+        self._collection = collection
+        self._embedder = embedder
+
+    @classmethod
+    def open(cls, *, embedder: Embeddings, name: str, path: Path | None = None, host: str | None = None, port: int = 8000) -> "VectorStore":
+        import chromadb
+
+        client = chromadb.HttpClient(host=host, port=port) if host else chromadb.PersistentClient(path=str(path))
+        collection = client.get_or_create_collection(name, embedding_function=None, metadata={"hnsw:space": "cosine"})
+        return cls(collection, embedder)
+
+    def upsert(self, chunks: Sequence[Chunk], *, content_hash: str) -> None:
+        if not chunks:
+            return
+        vectors = self._embedder.embed_documents([c.indexed_text for c in chunks])
+        self._collection.upsert(
+            ids=[c.id for c in chunks],
+            embeddings=vectors,
+            documents=[c.text for c in chunks],
+            metadatas=[{"report_id": c.report_id, "content_hash": content_hash} for c in chunks],
+        )
+
+    def delete_report(self, report_id: str) -> None:
+        self._collection.delete(where={"report_id": report_id})
+
+    def stored_hashes(self) -> dict[str, set[str]]:
+        """report id → the content hashes its chunks were embedded from (more than one: stale)."""
+        found: dict[str, set[str]] = {}
+        for meta in self._collection.get(include=["metadatas"])["metadatas"] or []:
+            found.setdefault(str(meta["report_id"]), set()).add(str(meta["content_hash"]))
+        return found
+
+    def search(self, query: str, *, k: int, report_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity), best first, within the given reports."""
+        if self._collection.count() == 0:
+            return []
+        where = None
+        if report_ids is not None:
+            if not report_ids:
+                return []
+            where = {"report_id": {"$in": list(report_ids)}}
+        result = self._collection.query(
+            query_embeddings=[self._embedder.embed_query(query)],
+            n_results=min(k, self._collection.count()),
+            where=where,
+            include=["distances"],
+        )
+        return [(cid, 1.0 - float(d)) for cid, d in zip(result["ids"][0], result["distances"][0])]
+
+    def count(self) -> int:
+        return int(self._collection.count())

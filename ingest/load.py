@@ -1,0 +1,555 @@
+"""Bytes of a report file → text blocks in reading order, plus what the page says about itself.
+
+One loader per format (.txt, .html/.htm, .docx, .pdf), chosen by the file suffix. Loaders only
+read: they split the document into blocks (paragraphs, headings, table rows) and collapse
+whitespace, but leave portal boilerplate and character normalisation to ``ingest.normalise``.
+Everything here is pure except :func:`load_path`, which reads the file and calls
+:func:`load_bytes`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import docx
+import pdfplumber
+from bs4 import BeautifulSoup, NavigableString, Tag
+from charset_normalizer import from_bytes
+from docx.oxml.ns import qn
+from docx.table import Table as DocxTable
+from docx.table import _Cell
+from docx.text.paragraph import Paragraph as DocxParagraph
+
+from ingest.errors import EmptyDocument, UnreadableDocument, UnsupportedFormat
+from ingest.model import Table
+
+
+@dataclass(frozen=True)
+class LoadedDocument:
+    """A file read into text blocks; portal boilerplate is still in ``blocks``."""
+
+    blocks: tuple[str, ...]  # reading order; table rows as cells joined by one space
+    title: str = ""
+    published: str = ""  # ISO date YYYY-MM-DD when the page states it
+    publisher: str = ""  # 发布机构 or 来源 when stated
+    source: str = ""  # 原文链接 URL when stated
+    tables: tuple[Table, ...] = ()  # HTML/DOCX tables, spans expanded so every row is complete
+
+
+def load_path(path: Path) -> LoadedDocument:
+    path = Path(path)
+    return load_bytes(path.read_bytes(), filename=str(path))
+
+
+def load_bytes(data: bytes, *, filename: str) -> LoadedDocument:
+    """Read one file's bytes; its suffix says the format."""
+    suffix = Path(filename).suffix.lower()
+    loader = _LOADERS.get(suffix)
+    if loader is None:
+        raise UnsupportedFormat(suffix, filename=filename)
+    document = loader(data, filename)
+    if not document.blocks:
+        raise EmptyDocument(filename=filename)
+    return document
+
+
+# --- decoding -----------------------------------------------------------------------------------
+
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef\u2010-\u2027]")
+
+
+def decode_text(data: bytes, *, filename: str = "") -> str:
+    """Decode a text file's bytes: UTF-8 (± BOM), UTF-16 with BOM, GB18030/GBK, or as detected.
+
+    Raises UnreadableDocument for binary data (NUL bytes) and for bytes that decode only to
+    control characters and replacement marks.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        return _checked(data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace"), filename)
+    if data.startswith(_UTF16_BOMS):  # Windows Notepad's "Unicode": NUL bytes are legitimate here
+        return _checked(data.decode("utf-16", errors="replace"), filename)
+    if b"\x00" in data:
+        raise UnreadableDocument(
+            "it contains NUL bytes, so it is binary data rather than text", filename=filename
+        )
+    text = _strict(data, "utf-8")
+    if text is None:
+        # charset-normalizer misjudges short Chinese texts (as Big5, cp1252 …): GB18030 first,
+        # kept only when what it decodes reads as Chinese
+        text = _strict(data, "gb18030")
+        if text is not None and not _mostly_cjk(text):
+            text = None
+    if text is None:
+        match = from_bytes(data).best()
+        if match is None:
+            raise UnreadableDocument(
+                "its bytes are not text in any known encoding", filename=filename
+            )
+        text = str(match)
+    return _checked(text, filename)
+
+
+def _strict(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
+def _mostly_cjk(text: str) -> bool:
+    wide = [ch for ch in text if ord(ch) > 0x7F and not ch.isspace()]
+    return bool(wide) and sum(1 for ch in wide if _CJK.match(ch)) >= 0.9 * len(wide)
+
+
+def _checked(text: str, filename: str) -> str:
+    """Reject text that is mostly control characters, replacement marks or unassigned code points."""
+    bad = sum(
+        1
+        for ch in text
+        if ch == "\ufffd"
+        or (unicodedata.category(ch) in ("Cc", "Cn", "Co", "Cs") and ch not in "\t\n\r\f")
+    )
+    if text and bad > 0.02 * len(text):
+        raise UnreadableDocument(
+            f"{bad} of its {len(text)} characters are control or undecodable characters "
+            "(garbled or binary data)",
+            filename=filename,
+        )
+    return text
+
+
+# --- shared helpers -----------------------------------------------------------------------------
+
+_CJK_CHAR = r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]"
+_WRAP_BETWEEN_CJK = re.compile(rf"(?<={_CJK_CHAR})[ \t\r]*\n\s*(?={_CJK_CHAR})")
+
+
+def _collapse(text: str) -> str:
+    """One line, single spaces; a source line break between two Chinese characters is no space."""
+    return " ".join(_WRAP_BETWEEN_CJK.sub("", text).split())
+
+
+_LABEL_START = r"(?:^|(?<=[\s【\[|｜]))"
+_PUBLISHED = re.compile(
+    rf"{_LABEL_START}(?:发布时间|发布日期|时间|日期)\s*[:：]\s*"
+    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
+)
+_PUBLISHER = re.compile(rf"{_LABEL_START}(?:发布机构|信息来源|来源)\s*[:：]\s*([^\s:：|｜】\]]+)")
+_SOURCE_URL = re.compile(rf"{_LABEL_START}原文链接\s*[:：]\s*(https?://\S+)")
+_NOT_A_PUBLISHER = {"本站", "本网", "原创", "网站"}
+_HEADER_BLOCKS = 30  # the page's information line is near the top …
+_HEADER_CHARS = 300  # … and, when the body is one line, near its start
+
+
+def _iso_date(text: str) -> str:
+    """'2022-02-08 16:34', '2018年3月27日' → ISO date; '' when there is no valid date."""
+    match = re.search(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})", text)
+    return _date_of(match) if match else ""
+
+
+def _date_of(match: re.Match[str]) -> str:
+    year, month, day = (int(group) for group in match.groups())
+    if 1 <= month <= 12 and 1 <= day <= 31:
+        return f"{year:04d}-{month:02d}-{day:02d}"
+    return ""
+
+
+def _page_facts(blocks: Sequence[str]) -> tuple[str, str, str]:
+    """(published, publisher, source URL) from the article information line, when there is one."""
+    published = publisher = source = ""
+    for block in blocks[:_HEADER_BLOCKS]:
+        head = block[:_HEADER_CHARS]
+        if not published and (match := _PUBLISHED.search(head)):
+            published = _date_of(match)
+        if not publisher:
+            publisher = next(
+                (m.group(1) for m in _PUBLISHER.finditer(head) if m.group(1) not in _NOT_A_PUBLISHER),
+                "",
+            )
+        if not source and (match := _SOURCE_URL.search(head)):
+            source = match.group(1)
+    return published, publisher, source
+
+
+_TITLE_WORD = re.compile(r"报告|年报")
+_SENTENCE_PUNCT = re.compile(r"[。；！？]")
+
+
+def _title_like(text: str) -> bool:
+    return 0 < len(text) <= 80 and not _SENTENCE_PUNCT.search(text)
+
+
+def _pick_title(candidates: Iterable[str], blocks: Sequence[str]) -> str:
+    """The stated title that names a report; else a leading block that does; else the first one."""
+    stated = [c for c in (_collapse(c) for c in candidates) if c]
+    leading = [b for b in blocks[:10] if _title_like(b)]
+    for text in (*stated, *leading):
+        if _TITLE_WORD.search(text):
+            return text
+    if stated:
+        return stated[0]
+    return blocks[0] if blocks and _title_like(blocks[0]) else ""
+
+
+def _table_title(blocks: Sequence[str]) -> str:
+    """A table is introduced by the heading or caption just before it."""
+    return blocks[-1] if blocks and len(blocks[-1]) <= 100 else ""
+
+
+def _make_table(title: str, matrix: list[list[str]], header_rows: int) -> Table:
+    header_rows = max(1, min(header_rows, len(matrix)))
+    width = max((len(row) for row in matrix), default=0)
+    matrix = [row + [""] * (width - len(row)) for row in matrix]
+    header = []
+    for column in range(width):
+        # a multi-row header reads top-down ("法人或其他组织 商业企业"); spans repeat a label
+        labels = [row[column] for row in matrix[:header_rows] if row[column]]
+        header.append(" ".join(dict.fromkeys(labels)))
+    return Table(
+        title=title,
+        header=tuple(header),
+        rows=tuple(tuple(row) for row in matrix[header_rows:]),
+    )
+
+
+# --- .txt ---------------------------------------------------------------------------------------
+
+_ARCHIVE_SEPARATOR = re.compile(r"^=+\s*正文\s*=+[ \t]*$", re.M)
+_HEADER_FIELD = re.compile(r"^\s*([^:：\s]{1,10})\s*[:：][ \t]?(.*)$")
+
+
+def _load_txt(data: bytes, filename: str) -> LoadedDocument:
+    """Plain text; an archive export has 'key: value' header lines and a 正文 separator."""
+    text = decode_text(data, filename=filename)
+    fields: dict[str, str] = {}
+    separator = _ARCHIVE_SEPARATOR.search(text)
+    if separator:
+        for line in text[: separator.start()].splitlines():
+            if match := _HEADER_FIELD.match(line):
+                fields[match.group(1)] = match.group(2).strip()
+        text = text[separator.end() :]
+    blocks = tuple(b for b in (_collapse(line) for line in text.splitlines()) if b)
+    published, publisher, source = _page_facts(blocks)
+    return LoadedDocument(
+        blocks=blocks,
+        title=_pick_title([fields.get("标题", "")], blocks),
+        published=_iso_date(fields.get("发布时间", "")) or published,
+        publisher=fields.get("发布机构", "") or publisher,
+        source=fields.get("原文链接", "") or source,
+    )
+
+
+# --- .html / .htm -------------------------------------------------------------------------------
+
+_META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
+# Pages declaring gb2312 routinely use GBK characters; GB18030 is a superset of both.
+_CODEC_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030"}
+
+_DROP_TAGS = ["script", "style", "noscript", "template", "iframe", "nav", "header", "footer"]
+_DROP_ROLES = {"navigation", "banner", "contentinfo"}
+# Portals built before HTML5 mark menus and footers by id/class instead of by tag.
+_DROP_NAMES = {"nav", "navbar", "menu", "mainnav", "topnav", "footer", "foot"}
+_BLOCK_TAGS = {
+    "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "div", "dl",
+    "dt", "fieldset", "figcaption", "figure", "form", "h1", "h2", "h3", "h4", "h5", "h6", "hr",
+    "html", "li", "main", "ol", "p", "pre", "section", "table", "tbody", "td", "tfoot", "th",
+    "thead", "tr", "ul",
+}  # fmt: skip
+_PUBDATE_META = ("pubdate", "publishdate", "article:published_time", "firstpublishedtime")
+_SOURCE_META = ("contentsource", "source")
+
+
+def _decode_html(data: bytes, filename: str) -> str:
+    """Honour a declared <meta charset> when the bytes agree with it; otherwise detect."""
+    declared = _META_CHARSET.search(data[:4096])
+    if declared and b"\x00" not in data and not data.startswith(codecs.BOM_UTF8):
+        name = declared.group(1).decode("ascii", errors="ignore").lower()
+        try:
+            return _checked(data.decode(_CODEC_ALIASES.get(name, name)), filename)
+        except (LookupError, UnicodeDecodeError):
+            pass  # unknown or wrong declaration: detect from the bytes instead
+    return decode_text(data, filename=filename)
+
+
+def _meta_content(soup: BeautifulSoup, names: Sequence[str]) -> str:
+    for tag in soup.find_all("meta"):
+        name = str(tag.get("name") or tag.get("property") or "").lower()
+        if name in names and tag.get("content"):
+            return str(tag["content"]).strip()
+    return ""
+
+
+def _is_chrome(tag: Tag) -> bool:
+    if tag.name in _DROP_TAGS or str(tag.get("role", "")).lower() in _DROP_ROLES:
+        return True
+    names = [str(tag.get("id", ""))] + [str(c) for c in tag.get("class") or []]
+    return any(name.lower() in _DROP_NAMES for name in names)
+
+
+def _load_html(data: bytes, filename: str) -> LoadedDocument:
+    soup = BeautifulSoup(_decode_html(data, filename), "lxml")
+    # titles first: a site logo <h1> may sit in the header that is dropped below
+    stated_titles = [
+        _meta_content(soup, ("articletitle",)),
+        *(h.get_text(" ") for h in soup.find_all("h1")),
+        *(re.split(r"\s[-|－—]+\s|[_|｜]", soup.title.get_text()) if soup.title else []),
+    ]
+    published_meta = _iso_date(_meta_content(soup, _PUBDATE_META))
+    source_meta = _meta_content(soup, _SOURCE_META)
+    for tag in soup.find_all(_is_chrome):
+        if not tag.decomposed:  # an ancestor may already be gone
+            tag.decompose()
+    reader = _HtmlReader()
+    reader.read(soup.body or soup)
+    blocks = tuple(reader.blocks)
+    published, publisher, source = _page_facts(blocks)
+    return LoadedDocument(
+        blocks=blocks,
+        title=_pick_title(stated_titles, blocks),
+        published=published_meta or published,
+        publisher=source_meta or publisher,
+        source=source,
+        tables=tuple(reader.tables),
+    )
+
+
+class _HtmlReader:
+    """Walks the DOM: text of block-level elements becomes blocks, <br> splits, data tables
+    become one block per row and a :class:`Table`."""
+
+    def __init__(self) -> None:
+        self.blocks: list[str] = []
+        self.tables: list[Table] = []
+        self._inline: list[str] = []
+
+    def read(self, node: Tag) -> None:
+        for child in node.children:
+            if isinstance(child, NavigableString):
+                if type(child) is NavigableString:  # not comments, doctypes or CDATA
+                    self._inline.append(str(child))
+            elif isinstance(child, Tag):
+                if child.name == "br":
+                    self._flush()
+                elif child.name == "table" and _is_data_table(child):
+                    self._flush()
+                    self._table(child)
+                elif child.name in _BLOCK_TAGS:
+                    self._flush()
+                    self.read(child)
+                    self._flush()
+                else:
+                    self.read(child)
+
+    def _flush(self) -> None:
+        text = _collapse("".join(self._inline))
+        self._inline = []
+        if text:
+            self.blocks.append(text)
+
+    def _table(self, table: Tag) -> None:
+        caption = table.find("caption")
+        title = _collapse(caption.get_text(" ")) if caption else _table_title(self.blocks)
+        if caption:
+            self._flush()
+            if title:
+                self.blocks.append(title)
+        rows = table.find_all("tr")
+        spans: list[list[tuple[str, int, int]]] = []
+        header_rows = 0
+        for index, tr in enumerate(rows):
+            cells = tr.find_all(["td", "th"])
+            texts = [_cell_text(cell) for cell in cells]
+            row_text = " ".join(t for t in texts if t)
+            if row_text:
+                self.blocks.append(row_text)
+            spans.append(
+                [(text, _span(cell, "rowspan"), _span(cell, "colspan")) for text, cell in zip(texts, cells)]
+            )
+            in_head = tr.find_parent("thead") is not None
+            if header_rows == index and (in_head or (cells and all(c.name == "th" for c in cells))):
+                header_rows += 1
+        matrix = _expand_spans(spans)
+        if matrix:
+            self.tables.append(_make_table(title, matrix, header_rows))
+
+
+def _is_data_table(table: Tag) -> bool:
+    """Layout tables (nested tables, or one cell per row around the page) are read as containers."""
+    if table.find("table"):
+        return False
+    return any(len(tr.find_all(["td", "th"])) > 1 for tr in table.find_all("tr"))
+
+
+def _cell_text(cell: Tag) -> str:
+    return _collapse(cell.get_text(" "))
+
+
+def _span(cell: Tag, attribute: str) -> int:
+    # malformed pages carry colspan="0", "2;" or 9999: clamp to something sane
+    digits = re.match(r"\s*(\d+)", str(cell.get(attribute, "1")))
+    return min(max(int(digits.group(1)), 1), 200) if digits else 1
+
+
+def _expand_spans(rows: list[list[tuple[str, int, int]]]) -> list[list[str]]:
+    """Repeat each spanning cell in every grid position it covers, so each row is complete."""
+    grid: dict[tuple[int, int], str] = {}
+    for r, cells in enumerate(rows):
+        c = 0
+        for text, rowspan, colspan in cells:
+            while (r, c) in grid:  # skip positions filled by a rowspan from above
+                c += 1
+            for dr in range(min(rowspan, len(rows) - r)):
+                for dc in range(colspan):
+                    grid[(r + dr, c + dc)] = text
+            c += colspan
+    if not grid:
+        return []
+    width = max(c for _, c in grid) + 1
+    return [[grid.get((r, c), "") for c in range(width)] for r in range(len(rows))]
+
+
+# --- .docx --------------------------------------------------------------------------------------
+
+
+def _load_docx(data: bytes, filename: str) -> LoadedDocument:
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as error:  # python-docx raises zip, XML and key errors for bad files
+        raise UnreadableDocument(
+            "it is not a valid DOCX file (corrupt, truncated, or an old .doc renamed)",
+            remedy="open it in Word, WPS or LibreOffice and save it again as .docx, "
+            "or ingest the PDF/HTML version of the report",
+            filename=filename,
+        ) from error
+    blocks: list[str] = []
+    tables: list[Table] = []
+    for element in document.element.body.iterchildren():
+        if element.tag == qn("w:p"):
+            text = _collapse(DocxParagraph(element, document).text)
+            if text:
+                blocks.append(text)
+        elif element.tag == qn("w:tbl"):
+            table = DocxTable(element, document)
+            title = _table_title(blocks)
+            blocks.extend(_docx_row_texts(table))
+            matrix = [
+                [""] * row.grid_cols_before
+                + [_collapse(cell.text) for cell in row.cells]
+                + [""] * row.grid_cols_after
+                for row in table.rows
+            ]
+            if matrix:
+                tables.append(_make_table(title, matrix, header_rows=1))
+    published, publisher, source = _page_facts(blocks)
+    return LoadedDocument(
+        blocks=tuple(blocks),
+        title=_pick_title([document.core_properties.title or ""], blocks),
+        published=published,
+        publisher=publisher,
+        source=source,
+        tables=tuple(tables),
+    )
+
+
+def _docx_row_texts(table: DocxTable) -> list[str]:
+    """Each row as printed: a merged cell once, continuation cells of a vertical merge skipped."""
+    texts = []
+    for row in table.rows:
+        cells = [_collapse(_Cell(tc, table).text) for tc in row._tr.tc_lst if tc.vMerge != "continue"]
+        text = " ".join(c for c in cells if c)
+        if text:
+            texts.append(text)
+    return texts
+
+
+# --- .pdf ---------------------------------------------------------------------------------------
+
+_PARAGRAPH_END = re.compile(r"[。；：！？;:!?]$")
+_HEADING_START = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．](?!\d)"
+    r"|第[一二三四五六七八九十\d]+[章节条部分]|附件|附表)"
+)
+_PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,4}\s*页?(?:\s*[/／]\s*共?\s*\d{1,4}\s*页?)?[-—–\s]*$")
+_LATIN_END = re.compile(r"[A-Za-z]$")
+_LATIN_START = re.compile(r"^[A-Za-z]")
+
+
+def _load_pdf(data: bytes, filename: str) -> LoadedDocument:
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            pages = [page.extract_text() or "" for page in pdf.pages]
+            stated_title = pdf.metadata.get("Title", "")
+    except Exception as error:  # pdfminer raises many unrelated types for damaged files
+        raise UnreadableDocument(
+            "it is not a readable PDF (corrupt, truncated or password-protected)",
+            remedy="download it again or remove the password, or ingest the HTML/DOCX version",
+            filename=filename,
+        ) from error
+    if pages and not any(page.strip() for page in pages):
+        raise UnreadableDocument(
+            "the PDF has no text layer (it is a scan or consists of images)",
+            remedy="run OCR on it first (for example `ocrmypdf -l chi_sim in.pdf out.pdf`) "
+            "or ingest the HTML/DOCX version of the report",
+            filename=filename,
+        )
+    lines: list[str] = []
+    for page in pages:
+        page_lines = [line for line in (_collapse(raw) for raw in page.splitlines()) if line]
+        # running page numbers ("- 3 -", "第3页") sit on a page's first or last line
+        while page_lines and _PAGE_NUMBER.match(page_lines[-1]):
+            page_lines.pop()
+        while page_lines and _PAGE_NUMBER.match(page_lines[0]):
+            page_lines.pop(0)
+        lines.extend(page_lines)
+    blocks = _merge_lines(lines)
+    published, publisher, source = _page_facts(blocks)
+    return LoadedDocument(
+        blocks=tuple(blocks),
+        title=_pick_title([stated_title if isinstance(stated_title, str) else ""], blocks),
+        published=published,
+        publisher=publisher,
+        source=source,
+    )
+
+
+def _merge_lines(lines: Sequence[str]) -> list[str]:
+    """Rejoin lines wrapped by the PDF layout into paragraphs.
+
+    A line ends its paragraph when it ends a sentence or clause (。；：！？), when the next line
+    starts a heading (一、 （一） 1. 第…章 附件), or when it is itself a heading, i.e. starts like
+    one and is clearly shorter than a full line.
+    """
+    full = max((len(line) for line in lines), default=0)
+    paragraphs: list[str] = []
+    current = ""
+    for index, line in enumerate(lines):
+        current = _join(current, line)
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        is_heading = bool(_HEADING_START.match(line)) and len(line) < 0.85 * full
+        if not following or _PARAGRAPH_END.search(line) or _HEADING_START.match(following) or is_heading:
+            paragraphs.append(current)
+            current = ""
+    return paragraphs
+
+
+def _join(left: str, right: str) -> str:
+    # Chinese and numbers wrap anywhere ("1" / "2件" is 12件); only Latin words wrap at a space
+    if left and _LATIN_END.search(left) and _LATIN_START.match(right):
+        return f"{left} {right}"
+    return left + right
+
+
+_LOADERS: dict[str, Callable[[bytes, str], LoadedDocument]] = {
+    ".txt": _load_txt,
+    ".html": _load_html,
+    ".htm": _load_html,
+    ".docx": _load_docx,
+    ".pdf": _load_pdf,
+}
