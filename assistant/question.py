@@ -60,6 +60,9 @@ YEARS_RE = re.compile(r"(?:19|20)\d{2}\s*年度?|[〇零一二三四五六七八
 _QUESTION_NOISE = set("的了吗呢啊吧么是在和与及共总")
 
 
+_ASKING = re.compile(r"多少|是否|有没有|有无|是不是|几[件条个次人篇项场期家份位]?|吗|呢|请问|一共|总共|共计|那一年|这一年|那年|[?？。！!]")
+
+
 @dataclass(frozen=True)
 class Question:
     text: str
@@ -70,6 +73,7 @@ class Question:
     unit: str | None
     concepts: frozenset[str]
     terms: tuple[str, ...] = field(default=())
+    search_text: str = ""  # what retrieval looks for: the topic, without the report's identity
 
 
 def concepts_in(text: str) -> set[str]:
@@ -112,6 +116,7 @@ def understand(text: str, reports: Sequence[ReportMeta]) -> Question:
     unit = unit_match.group(1) if unit_match else ("元" if _MONEY.search(text) else None)
     agency, unknown = resolve_agency(text, reports)
     terms = tuple(t for t in word_tokens(text) if not (len(t) == 1 and t in _QUESTION_NOISE))
+    concepts = concepts_in(text)
     return Question(
         text=text,
         intent=intent,
@@ -119,6 +124,18 @@ def understand(text: str, reports: Sequence[ReportMeta]) -> Question:
         agency=agency,
         unknown_agency=unknown,
         unit=unit,
-        concepts=frozenset(concepts_in(text)),
+        concepts=frozenset(concepts),
         terms=terms,
+        search_text=search_text(text, concepts, reports),
     )
+
+
+def search_text(text: str, concepts: set[str], reports: Sequence[ReportMeta]) -> str:
+    """The question as retrieval should see it: agency names, years and asking words removed (the
+    filters already choose the report, and these words would favour its introduction), plus the
+    reports' own words for each topic asked about (起诉 → 行政诉讼 应诉)."""
+    for alias in sorted({a for m in reports for a in (m.agency, *m.aliases)}, key=len, reverse=True):
+        text = text.replace(alias, " ")
+    text = _ASKING.sub(" ", YEARS_RE.sub(" ", text))
+    expansion = " ".join(" ".join(CONCEPTS[c][:3]) for c in sorted(concepts))
+    return " ".join(f"{text} {expansion}".split()) or text

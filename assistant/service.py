@@ -75,15 +75,16 @@ class Assistant:
         question = understand(text, [r.meta for r in reports])
         candidates, refusal = self._candidates(question, reports, filters)
         scope = [r.id for r in candidates] if candidates else None
-        docs = retriever.invoke(text, report_ids=scope) if reports else []
+        docs = retriever.invoke(question.search_text or text, report_ids=scope) if reports else []
         retrieved = [pid for d in docs for pid in _chunk_paragraphs(reports, d.metadata["chunk_id"])]
         answer = answerer.answer(question, report_ids=[r.id for r in candidates], retrieved=retrieved, refusal=refusal)
         answer.latency_ms = round((time.perf_counter() - started) * 1000, 1)
         return answer
 
     def retrieve(self, text: str, *, report_ids: Sequence[str] | None = None) -> list[str]:
-        """Chunk ids, best first (for the evaluation's retrieval metrics)."""
-        return [d.metadata["chunk_id"] for d in self.retriever.invoke(text, report_ids=report_ids)]
+        """Chunk ids, best first, as ask() retrieves them (for the evaluation's retrieval metrics)."""
+        question = understand(text, [r.meta for r in self.reports])
+        return [d.metadata["chunk_id"] for d in self.retriever.invoke(question.search_text or text, report_ids=report_ids)]
 
     def scope(self, text: str) -> list[str] | None:
         question = understand(text, [r.meta for r in self.reports])

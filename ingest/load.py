@@ -199,8 +199,10 @@ def _pick_title(candidates: Iterable[str], blocks: Sequence[str]) -> str:
 
 
 def _table_title(blocks: Sequence[str]) -> str:
-    """A table is introduced by the heading or caption just before it."""
-    return blocks[-1] if blocks and len(blocks[-1]) <= 100 else ""
+    """A table is introduced by the heading just before it; a sentence before it is no title."""
+    if blocks and len(blocks[-1]) <= 100 and not _SENTENCE_PUNCT.search(blocks[-1][-1]):
+        return blocks[-1]
+    return ""
 
 
 def _make_table(title: str, matrix: list[list[str]], header_rows: int) -> Table:
