@@ -23,6 +23,8 @@ _UNIT_FAMILIES = (_MONEY, {"%"}, _PEOPLE, _COUNTS)
 _SAME_UNIT = ({"篇", "篇次"}, {"人", "人次", "位"}, {"件", "起"}, {"元", "万元", "亿元"})
 _NEGATION = re.compile(r"未|没有|无|暂不|不收|免费")
 _SENTENCE = re.compile(r"[^。！？；;]+[。！？；;]?")
+# Topics that split one total into parts: a figure for one part never answers another.
+EXCLUSIVE = (frozenset({"予以公开", "部分公开", "不予公开"}),)
 _MIN_OVERLAP = 0.34  # share of the question's bigrams a clause must hold when no topic decides
 
 
@@ -73,7 +75,10 @@ class Answerer:
                 score += 1 * weight
             elif concept in asked or not asked:
                 return None
-        score -= 1.5 * len((in_clause & DECISIVE) - question.concepts)
+        extra = (in_clause & DECISIVE) - question.concepts
+        if any(asked & group and extra & group for group in EXCLUSIVE):
+            return None  # "予以公开及部分公开42件" counts two outcomes together: it answers neither
+        score -= 1.5 * len(extra)
         overlap = len(q_bigrams & set(bigram_tokens(clause))) / max(1, len(q_bigrams))
         sentence_overlap = len(q_bigrams & set(bigram_tokens(sentence))) / max(1, len(q_bigrams))
         if not question.concepts and max(overlap, sentence_overlap) < _MIN_OVERLAP:
@@ -129,7 +134,7 @@ class Answerer:
         understanding = Understanding(
             intent=question.intent,  # type: ignore[arg-type]
             years=list(question.years),
-            agency=question.agency,
+            agency="、".join(question.agencies) or None,
             unknown_agency=question.unknown_agency,
             unit=question.unit,
             terms=list(question.terms),

@@ -68,7 +68,7 @@ class Question:
     text: str
     intent: str  # figure | yesno | passage
     years: tuple[int, ...]
-    agency: str | None
+    agencies: tuple[str, ...]
     unknown_agency: str | None
     unit: str | None
     concepts: frozenset[str]
@@ -88,20 +88,26 @@ def concepts_in(text: str) -> set[str]:
     return found
 
 
-def resolve_agency(text: str, reports: Sequence[ReportMeta]) -> tuple[str | None, str | None]:
-    """(agency named in the question, or None; a name that matches no report's agency, or None)."""
-    best: tuple[int, str] | None = None
+def resolve_agency(text: str, reports: Sequence[ReportMeta]) -> tuple[tuple[str, ...], str | None]:
+    """(agencies the question names — an alias such as 平潭 may name several —, a name that
+    matches no report's agency, or None)."""
+    best_length = 0
+    agencies: list[str] = []
     for meta in reports:
         for alias in (meta.agency, *meta.aliases):
-            if alias and alias in text and (best is None or len(alias) > best[0]):
-                best = (len(alias), meta.agency)
-    if best:
-        return best[1], None
+            if not alias or alias not in text or len(alias) < best_length:
+                continue
+            if len(alias) > best_length:
+                best_length, agencies = len(alias), []
+            if meta.agency not in agencies:
+                agencies.append(meta.agency)
+    if agencies:
+        return tuple(agencies), None
     known = [a for m in reports for a in (m.agency, *m.aliases)]
     for word in _AGENCY_WORD.findall(text):
         if not any(word in a or a in word for a in known):
-            return None, word
-    return None, None
+            return (), word
+    return (), None
 
 
 def understand(text: str, reports: Sequence[ReportMeta]) -> Question:
@@ -114,14 +120,14 @@ def understand(text: str, reports: Sequence[ReportMeta]) -> Question:
         intent = "passage"
     unit_match = _UNIT_WORDS.search(text)
     unit = unit_match.group(1) if unit_match else ("元" if _MONEY.search(text) else None)
-    agency, unknown = resolve_agency(text, reports)
+    agencies, unknown = resolve_agency(text, reports)
     terms = tuple(t for t in word_tokens(text) if not (len(t) == 1 and t in _QUESTION_NOISE))
     concepts = concepts_in(text)
     return Question(
         text=text,
         intent=intent,
         years=tuple(find_years(text)),
-        agency=agency,
+        agencies=agencies,
         unknown_agency=unknown,
         unit=unit,
         concepts=frozenset(concepts),

@@ -97,23 +97,19 @@ class Assistant:
         if not reports:
             return [], "还没有导入任何年度报告。"
         years = list(question.years)
-        agency = question.agency
+        agencies = set(question.agencies)
         if filters:
             if filters.report_id:
                 chosen = [r for r in reports if r.id == filters.report_id]
                 return chosen, None if chosen else f"没有编号为 {filters.report_id} 的报告。"
             years = [filters.year] if filters.year else years
-            agency = filters.agency or agency
+            if filters.agency:
+                agencies = {r.meta.agency for r in reports if filters.agency in (r.meta.agency, *r.meta.aliases)} or {filters.agency}
         if question.unknown_agency and not (filters and filters.agency):
             return [], f"已导入的报告中没有“{question.unknown_agency}”的年度报告。"
-        chosen = [
-            r
-            for r in reports
-            if (not years or r.meta.year in years)
-            and (not agency or agency == r.meta.agency or agency in r.meta.aliases)
-        ]
+        chosen = [r for r in reports if (not years or r.meta.year in years) and (not agencies or r.meta.agency in agencies)]
         if not chosen:
-            what = "、".join(f"{y}年" for y in years) + (agency or "")
+            what = "、".join(f"{y}年" for y in years) + "或".join(sorted(agencies))
             return [], f"已导入的报告中没有{what}的年度报告。"
         return chosen, None
 
