@@ -48,10 +48,7 @@ class UnsupportedFormat(IngestError):
 
     def __init__(self, suffix: str, *, filename: str = "") -> None:
         shown = suffix or "(no suffix)"
-        message = (
-            f"unsupported file format {shown!r}; supported formats are "
-            f"{' '.join(SUPPORTED_SUFFIXES)}"
-        )
+        message = f"unsupported file format {shown!r}; supported formats are {' '.join(SUPPORTED_SUFFIXES)}"
         hint = _CONVERSION_HINTS.get(suffix.lower())
         if hint:
             message += f" ({hint})"
@@ -96,12 +93,8 @@ class MetadataMissing(IngestError):
     ) -> None:
         # a single field name is a str, which is itself a Sequence: don't split it into characters
         self.missing = (missing,) if isinstance(missing, str) else tuple(missing)
-        flags = " and ".join(
-            "--agency NAME" if field == "agency" else "--year YYYY" for field in self.missing
-        )
-        message = message or (
-            f"could not read the report's {' or '.join(self.missing)} from its title or text"
-        )
+        flags = " and ".join("--agency NAME" if field == "agency" else "--year YYYY" for field in self.missing)
+        message = message or (f"could not read the report's {' or '.join(self.missing)} from its title or text")
         if "--agency" not in message and "--year" not in message:
             message += f"; pass {flags} to say it explicitly"
         super().__init__(message, filename=filename)

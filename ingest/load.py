@@ -68,17 +68,15 @@ _CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef\u2010-
 def decode_text(data: bytes, *, filename: str = "") -> str:
     """Decode a text file's bytes: UTF-8 (± BOM), UTF-16 with BOM, GB18030/GBK, or as detected.
 
-    Raises UnreadableDocument for binary data (NUL bytes) and for bytes that decode only to
-    control characters and replacement marks.
+    Raises UnreadableDocument for binary data (NUL bytes) and for bytes whose best decoding is
+    still more than 2% control characters, replacement marks or unassigned code points.
     """
     if data.startswith(codecs.BOM_UTF8):
         return _checked(data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace"), filename)
     if data.startswith(_UTF16_BOMS):  # Windows Notepad's "Unicode": NUL bytes are legitimate here
         return _checked(data.decode("utf-16", errors="replace"), filename)
     if b"\x00" in data:
-        raise UnreadableDocument(
-            "it contains NUL bytes, so it is binary data rather than text", filename=filename
-        )
+        raise UnreadableDocument("it contains NUL bytes, so it is binary data rather than text", filename=filename)
     text = _strict(data, "utf-8")
     if text is None:
         # charset-normalizer misjudges short Chinese texts (as Big5, cp1252 …): GB18030 first,
@@ -89,9 +87,7 @@ def decode_text(data: bytes, *, filename: str = "") -> str:
     if text is None:
         match = from_bytes(data).best()
         if match is None:
-            raise UnreadableDocument(
-                "its bytes are not text in any known encoding", filename=filename
-            )
+            raise UnreadableDocument("its bytes are not text in any known encoding", filename=filename)
         text = str(match)
     return _checked(text, filename)
 
@@ -113,13 +109,11 @@ def _checked(text: str, filename: str) -> str:
     bad = sum(
         1
         for ch in text
-        if ch == "\ufffd"
-        or (unicodedata.category(ch) in ("Cc", "Cn", "Co", "Cs") and ch not in "\t\n\r\f")
+        if ch == "\ufffd" or (unicodedata.category(ch) in ("Cc", "Cn", "Co", "Cs") and ch not in "\t\n\r\f")
     )
     if text and bad > 0.02 * len(text):
         raise UnreadableDocument(
-            f"{bad} of its {len(text)} characters are control or undecodable characters "
-            "(garbled or binary data)",
+            f"{bad} of its {len(text)} characters are control or undecodable characters (garbled or binary data)",
             filename=filename,
         )
     return text
@@ -223,7 +217,7 @@ def _make_table(title: str, matrix: list[list[str]], header_rows: int) -> Table:
 
 # --- .txt ---------------------------------------------------------------------------------------
 
-_ARCHIVE_SEPARATOR = re.compile(r"^=+\s*正文\s*=+[ \t]*$", re.M)
+_ARCHIVE_SEPARATOR = re.compile(r"^=+\s*正文\s*=+[ \t]*$", re.MULTILINE)
 _HEADER_FIELD = re.compile(r"^\s*([^:：\s]{1,10})\s*[:：][ \t]?(.*)$")
 
 
@@ -250,7 +244,7 @@ def _load_txt(data: bytes, filename: str) -> LoadedDocument:
 
 # --- .html / .htm -------------------------------------------------------------------------------
 
-_META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
+_META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 # Pages declaring gb2312 routinely use GBK characters; GB18030 is a superset of both.
 _CODEC_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030"}
 
@@ -300,7 +294,7 @@ def _load_html(data: bytes, filename: str) -> LoadedDocument:
     # titles first: a site logo <h1> may sit in the header that is dropped below
     stated_titles = [
         _meta_content(soup, ("articletitle",)),
-        *(h.get_text(" ") for h in soup.find_all("h1")),
+        *(_cell_text(h) for h in soup.find_all("h1")),
         *(re.split(r"\s[-|－—]+\s|[_|｜]", soup.title.get_text()) if soup.title else []),
     ]
     published_meta = _iso_date(_meta_content(soup, _PUBDATE_META))
@@ -357,7 +351,7 @@ class _HtmlReader:
 
     def _table(self, table: Tag) -> None:
         caption = table.find("caption")
-        title = _collapse(caption.get_text(" ")) if caption else _table_title(self.blocks)
+        title = _cell_text(caption) if caption else _table_title(self.blocks)
         if caption:
             self._flush()
             if title:
@@ -372,7 +366,10 @@ class _HtmlReader:
             if row_text:
                 self.blocks.append(row_text)
             spans.append(
-                [(text, _span(cell, "rowspan"), _span(cell, "colspan")) for text, cell in zip(texts, cells)]
+                [
+                    (text, _span(cell, "rowspan"), _span(cell, "colspan"))
+                    for text, cell in zip(texts, cells, strict=True)
+                ]
             )
             in_head = tr.find_parent("thead") is not None
             if header_rows == index and (in_head or (cells and all(c.name == "th" for c in cells))):
@@ -383,14 +380,30 @@ class _HtmlReader:
 
 
 def _is_data_table(table: Tag) -> bool:
-    """Layout tables (nested tables, or one cell per row around the page) are read as containers."""
+    """Tables that lay out the page (around the menu and the article) are read as containers:
+    they nest tables, have one cell per row, or hold whole sections of text in a cell."""
     if table.find("table"):
         return False
-    return any(len(tr.find_all(["td", "th"])) > 1 for tr in table.find_all("tr"))
+    cells = table.find_all(["td", "th"])
+    if not any(len(tr.find_all(["td", "th"])) > 1 for tr in table.find_all("tr")):
+        return False
+    return not any(
+        cell.find(["h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol"])
+        or len(cell.find_all(["p", "div"])) >= 3
+        or len(cell.get_text()) > 300
+        for cell in cells
+    )
 
 
-def _cell_text(cell: Tag) -> str:
-    return _collapse(cell.get_text(" "))
+def _cell_text(element: Tag) -> str:
+    """An element's text on one line: inline markup joins without spaces, blocks and <br> with one."""
+    parts = []
+    for node in element.descendants:
+        if type(node) is NavigableString:
+            parts.append(str(node))
+        elif isinstance(node, Tag) and (node.name == "br" or node.name in _BLOCK_TAGS):
+            parts.append(" ")
+    return _collapse("".join(parts))
 
 
 def _span(cell: Tag, attribute: str) -> int:
@@ -434,17 +447,15 @@ def _load_docx(data: bytes, filename: str) -> LoadedDocument:
     tables: list[Table] = []
     for element in document.element.body.iterchildren():
         if element.tag == qn("w:p"):
-            text = _collapse(DocxParagraph(element, document).text)
-            if text:
-                blocks.append(text)
+            # a manual line break (Shift+Enter) starts a new line, like <br> in a page
+            lines = DocxParagraph(element, document).text.splitlines()
+            blocks.extend(text for text in (_collapse(line) for line in lines) if text)
         elif element.tag == qn("w:tbl"):
             table = DocxTable(element, document)
             title = _table_title(blocks)
             blocks.extend(_docx_row_texts(table))
             matrix = [
-                [""] * row.grid_cols_before
-                + [_collapse(cell.text) for cell in row.cells]
-                + [""] * row.grid_cols_after
+                [""] * row.grid_cols_before + [_docx_cell_text(cell) for cell in row.cells] + [""] * row.grid_cols_after
                 for row in table.rows
             ]
             if matrix:
@@ -464,11 +475,15 @@ def _docx_row_texts(table: DocxTable) -> list[str]:
     """Each row as printed: a merged cell once, continuation cells of a vertical merge skipped."""
     texts = []
     for row in table.rows:
-        cells = [_collapse(_Cell(tc, table).text) for tc in row._tr.tc_lst if tc.vMerge != "continue"]
+        cells = [_docx_cell_text(_Cell(tc, table)) for tc in row._tr.tc_lst if tc.vMerge != "continue"]
         text = " ".join(c for c in cells if c)
         if text:
             texts.append(text)
     return texts
+
+
+def _docx_cell_text(cell: _Cell) -> str:
+    return " ".join(cell.text.split())  # a cell's paragraphs are one line of the row
 
 
 # --- .pdf ---------------------------------------------------------------------------------------
@@ -479,6 +494,8 @@ _HEADING_START = re.compile(
     r"|第[一二三四五六七八九十\d]+[章节条部分]|附件|附表)"
 )
 _PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,4}\s*页?(?:\s*[/／]\s*共?\s*\d{1,4}\s*页?)?[-—–\s]*$")
+# Word's PDF export sets the title to the file name: "Microsoft Word - 2017年报.docx".
+_FILE_NAME_TITLE = re.compile(r"^Microsoft Word - |\.(?:docx?|wps|pdf)\s*$", re.IGNORECASE)
 _LATIN_END = re.compile(r"[A-Za-z]$")
 _LATIN_START = re.compile(r"^[A-Za-z]")
 
@@ -487,7 +504,7 @@ def _load_pdf(data: bytes, filename: str) -> LoadedDocument:
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             pages = [page.extract_text() or "" for page in pdf.pages]
-            stated_title = pdf.metadata.get("Title", "")
+            stated_title = str(pdf.metadata.get("Title") or "")
     except Exception as error:  # pdfminer raises many unrelated types for damaged files
         raise UnreadableDocument(
             "it is not a readable PDF (corrupt, truncated or password-protected)",
@@ -514,7 +531,7 @@ def _load_pdf(data: bytes, filename: str) -> LoadedDocument:
     published, publisher, source = _page_facts(blocks)
     return LoadedDocument(
         blocks=tuple(blocks),
-        title=_pick_title([stated_title if isinstance(stated_title, str) else ""], blocks),
+        title=_pick_title([] if _FILE_NAME_TITLE.search(stated_title) else [stated_title], blocks),
         published=published,
         publisher=publisher,
         source=source,
@@ -525,20 +542,34 @@ def _merge_lines(lines: Sequence[str]) -> list[str]:
     """Rejoin lines wrapped by the PDF layout into paragraphs.
 
     A line ends its paragraph when it ends a sentence or clause (。；：！？), when the next line
-    starts a heading (一、 （一） 1. 第…章 附件), or when it is itself a heading, i.e. starts like
-    one and is clearly shorter than a full line.
+    starts a heading (一、 （一） 1. 第…章 附件), when it is itself a heading (starts like one and
+    does not fill the line), or when it stops well short of a full line (a title, a signature,
+    a paragraph's last line).
     """
-    full = max((len(line) for line in lines), default=0)
+    widths = sorted(_width(line) for line in lines)
+    full = widths[-max(1, len(widths) // 10)] if widths else 0  # robust to a few overlong lines
     paragraphs: list[str] = []
     current = ""
     for index, line in enumerate(lines):
         current = _join(current, line)
         following = lines[index + 1] if index + 1 < len(lines) else ""
-        is_heading = bool(_HEADING_START.match(line)) and len(line) < 0.85 * full
-        if not following or _PARAGRAPH_END.search(line) or _HEADING_START.match(following) or is_heading:
+        width = _width(line)
+        ends = (
+            not following
+            or _PARAGRAPH_END.search(line)
+            or _HEADING_START.match(following)
+            or (_HEADING_START.match(line) and width < 0.9 * full)
+            or width < 0.7 * full
+        )
+        if ends:
             paragraphs.append(current)
             current = ""
     return paragraphs
+
+
+def _width(line: str) -> int:
+    """Printed width in half-width units: a Chinese character is as wide as two digits."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
 
 
 def _join(left: str, right: str) -> str:

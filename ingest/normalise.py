@@ -49,18 +49,20 @@ _CRUMB = re.compile(
     rf"[^\s。，；]+(?:\s*{_CRUMB_SEP}\s*[^\s>»＞›/。，；]+)*"
 )
 # The article information line: source, date, view count, author.
-_META_LABEL = r"(?:(?:信息|文章)?来源|发布机构|发布单位|作者|(?:发布)?(?:时间|日期)|(?:浏览|访问|点击|阅读)(?:次数|量|数)?)"
+_NAME_LABEL = r"(?:(?:信息|文章)?来源|发布机构|发布单位|作者)"
+_DATE_LABEL = r"(?:发布)?(?:时间|日期)"
+_COUNT_LABEL = r"(?:浏览|访问|点击|阅读)(?:次数|量|数)?"
 _META = re.compile(
-    rf"(?:(?:(?:信息|文章)?来源|发布机构|发布单位|作者){_COLON}[^\s:：]*"
-    rf"|(?:发布)?(?:时间|日期){_COLON}{_DATE}"
+    rf"(?:{_NAME_LABEL}{_COLON}[^\s:：]*"
+    rf"|{_DATE_LABEL}{_COLON}{_DATE}"
     rf"|发布(?:时间|日期){_COLON}{_CN_DATE}"
-    rf"|(?:浏览|访问|点击|阅读)(?:次数|量|数)?{_COLON}\d*次?)"
+    rf"|{_COUNT_LABEL}{_COLON}\d*次?)"
     r"(?=\s|$)"
 )
 # "河南省人民政府门户网站 www.henan.gov.cn" just before the information line.
 _PORTAL = re.compile(
     r"\S{1,30}?(?:门户网站|政府网站|人民政府网)(?:\s+(?:https?://)?www\.[\w.\-]+\S*)?"
-    rf"(?=\s+{_META_LABEL}{_COLON})"
+    rf"(?=\s+(?:{_NAME_LABEL}|{_DATE_LABEL}){_COLON})"
 )
 _WIDGET = (
     r"(?:[【\[]\s*(?:打印|关闭|收藏|分享)\s*[】\]]"  # bare, these words are report verbs ("关闭 2个…")
@@ -78,21 +80,24 @@ _WIDGETS = re.compile(rf"{_WIDGET}(?:\s*{_WIDGET})*(?=\s|$)")
 # inside report prose or a heading are safe.
 _TAIL_MARKER = re.compile(
     r"(?:^|(?<=[\s。】\])）]))[【\[(（]?\s*(?:"
-    r"责任编辑|扫一扫在手机打开当前页|相关阅读|相关文章|相关链接|打印本页|关闭窗口|分享到"
-    r"|版权所有|Copyright|©|主办单位|承办单位|技术支持|\S*ICP备\S*|网站标识码"
+    r"(?:责任编辑|主办单位|承办单位|技术支持)\s*[:：]"  # without the colon, a table header's words
+    r"|扫一扫在手机打开当前页|相关阅读|相关文章|相关链接|打印本页|关闭窗口|分享到"
+    r"|版权所有|Copyright|©|\S*ICP备\S*|网站标识码"
     r"|字号\s*[:：]?\s*[【\[]?\s*大\s*中\s*小|附件下载(?=\s*$)"
-    r")(?=[\s:：】\]©]|$)"
+    r")(?=[\s:：】\]©]|$|(?<=[:：]))"
 )
 _PROSE_END = re.compile(r"[。！？]")
 # After these, the page lists links to other articles (often other years' reports).
 _LINK_LIST = re.compile(r"相关阅读|相关文章|相关链接")
 
 # Pasted Word HTML leaves conditional comments in the text: "<!--[if !supportLists]-->7、".
-_HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 _SENTENCE_END = re.compile(r"[。！？；]")
 # Starts of report structure: 一、 （一） 1. 1、 第一 附件 — a related-links list ends before them.
-_HEADING_START = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、]|第[一二三四五六七八九十]|附件)")
+_HEADING_START = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、]|第[一二三四五六七八九十]|附件)"
+)
 _TITLE_END = re.compile(r"(?:报告|年报)\s*$")
 
 

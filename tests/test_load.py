@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import io
-import os
 import random
 import re
 import zipfile
@@ -25,18 +24,7 @@ from ingest.model import Table
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"
-
-
-@pytest.fixture(scope="module")
-def corpus() -> Path:
-    path = Path(os.environ.get("CORPUS_DIR", "../shared/corpus"))
-    path = path if path.is_absolute() else REPO / path
-    if not (path / "real").is_dir():
-        pytest.skip(
-            f"real corpus not found at {path}: set CORPUS_DIR to the shared corpus directory "
-            "(the one holding seed/ and real/)"
-        )
-    return path
+# `corpus` (the real corpus, from CORPUS_DIR or ../shared/corpus; skips when absent) is in conftest.py
 
 
 # --- decode_text --------------------------------------------------------------------------------
@@ -328,6 +316,22 @@ def test_html_layout_table_is_a_container() -> None:
     assert [t.rows for t in document.tables] == [()]  # only the inner one-row data table
 
 
+def test_html_two_column_layout_table_is_a_container() -> None:
+    page = (
+        "<table><tr><td><a>首页</a><a>政务公开</a></td><td><p>一、概述</p><p>共收到申请<b>6</b>件。</p>"
+        "<p>二、收费</p><p>未收取任何费用。</p></td></tr></table>"
+    )
+    document = load_bytes(page.encode(), filename="l.html")
+    assert document.blocks == ("首页政务公开", "一、概述", "共收到申请6件。", "二、收费", "未收取任何费用。")
+    assert document.tables == ()
+
+
+def test_html_cell_text_keeps_inline_markup_together() -> None:
+    page = "<table><tr><td>依<b>申请</b>公开</td><td><p>收到</p><p>6件</p></td></tr></table>"
+    (table,) = load_bytes(page.encode(), filename="c.html").tables
+    assert table.header == ("依申请公开", "收到 6件")
+
+
 def test_html_binary_is_unreadable() -> None:
     with pytest.raises(UnreadableDocument):
         load_bytes(b"<html>\x00\x00\x00", filename="x.html")
@@ -352,7 +356,8 @@ def _docx_bytes() -> bytes:
     wide.cell(0, 0).merge(wide.cell(0, 2)).text = "统计表"  # horizontal merge
     for c, text in enumerate(("a", "b", "c")):
         wide.cell(1, c).text = text
-    document.add_paragraph("二、收费情况：未收取任何费用。")
+    document.add_paragraph("二、收费情况").add_run().add_break()  # a manual line break
+    document.paragraphs[-1].add_run("未收取任何费用。")
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -368,7 +373,8 @@ def test_docx_paragraphs_and_tables_in_body_order() -> None:
         "公开 6",  # the continuation of a vertical merge is printed once, above
         "统计表",
         "a b c",
-        "二、收费情况：未收取任何费用。",
+        "二、收费情况",
+        "未收取任何费用。",
     )
     assert document.title == "某局2017年政府信息公开工作年度报告"
     first, second = document.tables
@@ -413,7 +419,7 @@ def test_zip_without_document_is_unreadable() -> None:
 # --- .pdf ---------------------------------------------------------------------------------------
 
 
-def _pdf_bytes(pages: list[list[str]]) -> bytes:
+def _pdf_bytes(pages: list[list[str]], title: str = "某局2017年政府信息公开工作年度报告") -> bytes:
     pytest.importorskip("reportlab", reason="reportlab builds the test PDFs")
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
@@ -422,7 +428,7 @@ def _pdf_bytes(pages: list[list[str]]) -> bytes:
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer)
-    pdf.setTitle("某局2017年政府信息公开工作年度报告")
+    pdf.setTitle(title)
     for lines in pages:
         pdf.setFont("STSong-Light", 12)
         for index, line in enumerate(lines):
@@ -438,27 +444,51 @@ def test_pdf_text_layer_with_chinese_lines_merged() -> None:
             [
                 "某局2017年政府信息公开工作年度报告",
                 "一、概述",
-                "2017年，本局门户网站共主动发布各类信息1300条，政府信息公开",
-                "专栏发布信息83条。",
+                "2017年，本局门户网站共主动发布各类信息1300条，政府信息公开专",  # wrapped full lines
+                "栏发布信息83条，微信公众号全年发布信息600多条，关注人数超过",
+                "9000人。",
                 "（一）依申请公开",
-                "全年共收到政府信息公开申请6件，已全部",
+                "全年共收到政府信息公开申请6件，其中当面申请2件、网上申请4件，",
                 "- 1 -",
             ],
-            ["按时答复；", "未收取任何费用。", "二、行政复议和行政诉讼", "未收到行政复议申请。", "第 2 页"],
+            [
+                "已全部按时答复；",
+                "未收取任何费用。",
+                "二、行政复议和行政诉讼",
+                "未收到行政复议申请。",
+                "某局",
+                "2018年3月20日",
+                "第 2 页",
+            ],
         ]
     )
     document = load_bytes(data, filename="r.pdf")
     assert document.blocks == (
         "某局2017年政府信息公开工作年度报告",
         "一、概述",
-        "2017年，本局门户网站共主动发布各类信息1300条，政府信息公开专栏发布信息83条。",
+        (
+            "2017年，本局门户网站共主动发布各类信息1300条，政府信息公开专栏发布信息83条，"
+            "微信公众号全年发布信息600多条，关注人数超过9000人。"
+        ),
         "（一）依申请公开",
-        "全年共收到政府信息公开申请6件，已全部按时答复；",
+        "全年共收到政府信息公开申请6件，其中当面申请2件、网上申请4件，已全部按时答复；",
         "未收取任何费用。",
         "二、行政复议和行政诉讼",
         "未收到行政复议申请。",
+        "某局",
+        "2018年3月20日",
     )
     assert document.title == "某局2017年政府信息公开工作年度报告"
+
+
+def test_pdf_file_name_title_is_ignored() -> None:
+    lines = [
+        "某局2018年政府信息公开工作年度报告",
+        "本报告根据《中华人民共和国政府信息公开条例》编制，统计期限为",
+        "2018年1月1日至12月31日。",
+    ]
+    data = _pdf_bytes([lines], title="Microsoft Word - 2018年报.docx")
+    assert load_bytes(data, filename="r.pdf").title == "某局2018年政府信息公开工作年度报告"
 
 
 def test_pdf_without_text_layer_is_unreadable() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,18 +13,7 @@ from ingest.normalise import normalise_text, strip_boilerplate
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"
-
-
-@pytest.fixture(scope="module")
-def corpus() -> Path:
-    path = Path(os.environ.get("CORPUS_DIR", "../shared/corpus"))
-    path = path if path.is_absolute() else REPO / path
-    if not (path / "real").is_dir():
-        pytest.skip(
-            f"real corpus not found at {path}: set CORPUS_DIR to the shared corpus directory "
-            "(the one holding seed/ and real/)"
-        )
-    return path
+# `corpus` (the real corpus, from CORPUS_DIR or ../shared/corpus; skips when absent) is in conftest.py
 
 
 # --- normalise_text -----------------------------------------------------------------------------
@@ -94,6 +82,7 @@ def test_boilerplate_blocks_are_dropped(block: str) -> None:
         "附件：某局2017年政府信息公开情况统计表",
         "相关阅读材料已印发各科室，供学习参考。",
         "关闭 2个无人维护的政务新媒体账号。",
+        "序号 培训名称 主办单位 参训人数",
     ],
 )
 def test_report_text_is_kept(block: str) -> None:
@@ -180,8 +169,10 @@ REAL_BOILERPLATE = {
     "2012-pingtan-county.txt": [],
     "2016-pingtan.txt": ["<!--[if !supportLists]-->", "<!--[endif]-->"],
     "2021-pingtan.txt": [
-        "当前位置： 首页政务公开政府信息公开政府信息公开年报 平潭综合实验区2021年度政府信息公开工作年度报告 "
-        "来源：平潭县人民政府 时间：2022-02-08 16:34 微信 微博 QQ空间 全真版 文字版 文件下载 相关链接： -->",
+        (
+            "当前位置： 首页政务公开政府信息公开政府信息公开年报 平潭综合实验区2021年度政府信息公开工作年度报告 "
+            "来源：平潭县人民政府 时间：2022-02-08 16:34 微信 微博 QQ空间 全真版 文字版 文件下载 相关链接： -->"
+        ),
         "附件下载",
     ],
     "2023-pingtan.txt": [],
@@ -227,8 +218,10 @@ SAMPLE_BOILERPLATE = {
         "版权所有 白云市商务局 网站标识码：0000000000 白ICP备00000000号",
     ],
     "baiyun-swj-2018.txt": [
-        "当前位置： 首页政务公开政府信息公开年报 白云市商务局2018年政府信息公开工作年度报告 "
-        "来源：白云市商务局 时间：2019-01-28 10:15 微信 微博 QQ空间 字号 大中小 相关链接： -->",
+        (
+            "当前位置： 首页政务公开政府信息公开年报 白云市商务局2018年政府信息公开工作年度报告 "
+            "来源：白云市商务局 时间：2019-01-28 10:15 微信 微博 QQ空间 字号 大中小 相关链接： -->"
+        ),
         "责任编辑：局办公室 扫一扫在手机打开当前页 打印本页 关闭窗口",
     ],
 }
