@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
@@ -41,9 +42,14 @@ def _ingest(assistant, paths: list[Path], overrides) -> int:  # type: ignore[no-
             progress.advance(task)
             if result.outcome is Outcome.FAILED:
                 failed += 1
-                console.print(f"[red]✗ {result.path}[/red]: {result.error}")
+                # ingest errors already start with the file name; don't print it twice
+                where = "" if result.path in result.error else f"{result.path}: "
+                console.print(f"[red]✗[/red] {escape(where + result.error)}", highlight=False)
             else:
-                console.print(f"[green]✓[/green] {result.outcome.value:9} {result.report_id}  {result.title}  [dim]{result.path}[/dim]")
+                console.print(
+                    f"[green]✓[/green] {result.outcome.value:9} {result.report_id}  {escape(result.title)}"
+                    f"  [dim]{escape(result.path)}[/dim]"
+                )
 
         results = assistant.ingest(paths, overrides=overrides, on_file=on_file)
     console.print(f"{len(results) - failed} of {len(results)} files indexed; {failed} failed.")
@@ -111,9 +117,10 @@ def ask(question: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(answer.model_dump(), ensure_ascii=False, indent=2))
         return
-    console.print(("[green]" if answer.answered else "[yellow]") + answer.text, markup=True, highlight=False)
+    console.print(("[green]" if answer.answered else "[yellow]") + escape(answer.text), markup=True, highlight=False)
     for citation in answer.citations or answer.nearest:
-        console.print(f"  [dim]{citation.agency} {citation.year} · {' > '.join(citation.section_path)} · {citation.paragraph_id}[/dim]")
+        where = f"{citation.agency} {citation.year} · {' > '.join(citation.section_path)} · {citation.paragraph_id}"
+        console.print(f"  [dim]{escape(where)}[/dim]")
 
 
 @cli.command()

@@ -42,6 +42,15 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "信息": ("信息", "消息", "内容", "东西", "文章"),
     "发布": ("发布", "发了", "推送", "放了", "公布", "发出"),
     "微博": ("微博",),
+    # Reasons an application is refused or cannot be met (table 三 sub-rows).
+    "国家秘密": ("国家秘密", "涉密", "保密"),
+    "商业秘密": ("商业秘密",),
+    "第三方": ("第三方", "个人隐私", "隐私"),
+    "信息不存在": ("信息不存在", "不掌握", "不存在"),
+    "非本机关": ("不属于本机关", "非本机关", "职责范围"),
+    "内部事务": ("内部事务",),
+    "过程性信息": ("过程性信息",),
+    "执法案卷": ("执法案卷",),
     "发布会": ("新闻发布会", "发布会"),
     "访问": ("访问量", "访问", "浏览量", "点击量", "点击率"),
     "解读": ("政策解读", "解读"),
@@ -49,12 +58,16 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
 }
 # Topics that decide what a figure counts; a figure about one of these never answers a
 # question about another (a reconsideration count is no request count).
-DECISIVE = frozenset({"微博", "微信", "发布会", "访问", "解读", "热线", "申请", "咨询", "复议", "诉讼", "投诉", "收费", "培训", "关注", "媒体", "不予公开", "予以公开", "部分公开", "规范性文件", "法规政策", "机构职能", "财政", "规划", "许可", "会议", "年报", "工作报告", "专栏"})
+DECISIVE = frozenset({"国家秘密", "商业秘密", "第三方", "信息不存在", "非本机关", "内部事务", "过程性信息", "执法案卷", "微博", "微信", "发布会", "访问", "解读", "热线", "申请", "咨询", "复议", "诉讼", "投诉", "收费", "培训", "关注", "媒体", "不予公开", "予以公开", "部分公开", "规范性文件", "法规政策", "机构职能", "财政", "规划", "许可", "会议", "年报", "工作报告", "专栏"})
 
+_COUNTED_WITHIN_REQUESTS = frozenset({"复议", "诉讼", "收费", "投诉", "答复", "予以公开", "部分公开", "不予公开",
+                                      "国家秘密", "商业秘密", "第三方", "信息不存在", "非本机关", "内部事务",
+                                      "过程性信息", "执法案卷"})
 _FIGURE_WORDS = re.compile(r"多少|几[件条个次人篇项场期家份位]|数量|数目|总数|总共|共计|金额|多大|几多")
 _YESNO_WORDS = re.compile(r"是否|有没有|有无|是不是|能否|可否|有过|吗[?？。]?$")
 _UNIT_WORDS = re.compile(r"(?:多少|几)(" + "|".join(u for u in UNITS if not u.startswith("余") and u != "%") + ")")
 _MONEY = re.compile(r"多少钱|多少费用|费用多少|金额|收费多少|收了多少")
+_COUNT_NOUN = re.compile(r"(人|条|件|篇|次|场|个)数")
 _AGENCY_WORD = re.compile(r"[\u4e00-\u9fa5]{1,8}(?:厅|局|委员会|委|署|办公室)")
 YEARS_RE = re.compile(r"(?:19|20)\d{2}\s*年度?|[〇零一二三四五六七八九]{4}\s*年度?")
 _QUESTION_NOISE = set("的了吗呢啊吧么是在和与及共总")
@@ -82,10 +95,20 @@ def concepts_in(text: str) -> set[str]:
     for name, words in CONCEPTS.items():
         if any(w in text for w in words):
             found.add(name)
-    # 申请复议 / 复议申请 is a reconsideration, not a disclosure request: only 依申请 keeps both.
-    if found & {"复议", "诉讼"} and "依申请" not in text:
+    # In 申请复议, 依申请公开收费, 不予公开的申请 … the request is context, the other topic is
+    # what is counted.
+    if found & _COUNTED_WITHIN_REQUESTS:
         found.discard("申请")
     return found
+
+
+_PLACE = re.compile(r"^([\u4e00-\u9fa5]{2,3}?)(?:省|市|县|区|自治区|自治州)")
+
+
+def place_of(agency: str) -> str | None:
+    """清河市教育局 → 清河: the place an agency belongs to, if its name starts with one."""
+    match = _PLACE.match(agency)
+    return match.group(1) if match else None
 
 
 def resolve_agency(text: str, reports: Sequence[ReportMeta]) -> tuple[tuple[str, ...], str | None]:
@@ -107,7 +130,9 @@ def resolve_agency(text: str, reports: Sequence[ReportMeta]) -> tuple[tuple[str,
     for word in _AGENCY_WORD.findall(text):
         if not any(word in a or a in word for a in known):
             return (), word
-    return (), None
+    # Only the place is named (清河教育公众号): the agencies of that place.
+    by_place = tuple(dict.fromkeys(m.agency for m in reports if (p := place_of(m.agency)) and p in text))
+    return by_place, None
 
 
 def understand(text: str, reports: Sequence[ReportMeta]) -> Question:
@@ -120,6 +145,10 @@ def understand(text: str, reports: Sequence[ReportMeta]) -> Question:
         intent = "passage"
     unit_match = _UNIT_WORDS.search(text)
     unit = unit_match.group(1) if unit_match else ("元" if _MONEY.search(text) else None)
+    if unit is None:
+        # 人数 "number of people", 条数 "number of items" … name the unit without 多少X.
+        implied = _COUNT_NOUN.search(text)
+        unit = implied.group(1) if implied else None
     agencies, unknown = resolve_agency(text, reports)
     terms = tuple(t for t in word_tokens(text) if not (len(t) == 1 and t in _QUESTION_NOISE))
     concepts = concepts_in(text)

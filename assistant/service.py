@@ -38,6 +38,7 @@ class Assistant:
         self._lock = threading.Lock()
         self.indexer.reconcile()
         self.refresh()
+        self.embedder.embed_query("预热")  # the first encode is slow; pay it at start-up, not on a user's question
 
     def refresh(self) -> None:
         """Reload the reports and rebuild the lexical indexes (after an ingest)."""

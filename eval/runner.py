@@ -23,6 +23,7 @@ from assistant.index import Overrides
 from assistant.schemas import Answer
 
 DATASETS_DIR = Path(__file__).parent / "datasets"
+REPO = Path(__file__).resolve().parents[1]
 
 
 @dataclass
@@ -42,7 +43,8 @@ class Dataset:
     name: str
     cases: list[Case]
     thresholds: dict[str, float] = field(default_factory=dict)
-    corpus: list[str] = field(default_factory=list)
+    corpus: list[str] = field(default_factory=list)  # relative to NIANBAO_CORPUS_DIR
+    files: list[str] = field(default_factory=list)  # relative to the repository
 
 
 @dataclass
@@ -64,7 +66,8 @@ def load_dataset(path: Path) -> Dataset:
         Case(question=q["question"], expect=q["expect"], category=q.get("category", "other"), evidence=q.get("evidence", ""))
         for q in raw["questions"]
     ]
-    return Dataset(name=raw.get("name", path.stem), cases=cases, thresholds=raw.get("thresholds", {}), corpus=raw.get("corpus", []))
+    return Dataset(name=raw.get("name", path.stem), cases=cases, thresholds=raw.get("thresholds", {}),
+                   corpus=raw.get("corpus", []), files=raw.get("files", []))
 
 
 def judge(case: Case, answer: Answer) -> tuple[bool, bool | None]:
@@ -153,6 +156,8 @@ def run(assistant, paths: list[Path], *, console: Console, json_out: Path | None
                 console.print(f"[yellow]Skipping {dataset.name}: it needs the corpus folder (set NIANBAO_CORPUS_DIR).[/yellow]")
                 continue
             assistant.ingest([Path(corpus_dir) / p for p in dataset.corpus], overrides=Overrides())
+        if dataset.files:
+            assistant.ingest([REPO / p for p in dataset.files], overrides=Overrides())
         outcomes = evaluate(assistant, dataset)
         scores = metrics(outcomes)
         table = Table("metric", "value", title=f"{dataset.name}: {len(outcomes)} questions")

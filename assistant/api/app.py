@@ -46,8 +46,13 @@ def create_app(settings: Settings | None = None, *, assistant: Assistant | None 
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        # A problem with the body as a whole (not an object, missing, not JSON) is about the field "body".
         details = [
-            {"field": ".".join(str(p) for p in e.get("loc", ()) if p != "body"), "problem": e.get("msg", "")}
+            {
+                "field": "body" if e.get("type") == "json_invalid"
+                else ".".join(str(p) for p in e.get("loc", ()) if p != "body") or "body",
+                "problem": e.get("msg", ""),
+            }
             for e in exc.errors()
         ]
         if any(e.get("type") == "json_invalid" for e in exc.errors()):
