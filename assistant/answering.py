@@ -5,7 +5,9 @@ question, say so and show the nearest passages: never a figure from another year
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -24,7 +26,7 @@ _SAME_UNIT = ({"篇", "篇次"}, {"人", "人次", "位"}, {"件", "起"}, {"元
 _NEGATION = re.compile(r"未|没有|无|暂不|不收|免费")
 _SENTENCE = re.compile(r"[^。！？；;]+[。！？；;]?")
 # Topics that split one total into parts: a figure for one part never answers another.
-EXCLUSIVE = (frozenset({"予以公开", "部分公开", "不予公开"}),)
+EXCLUSIVE = (frozenset({"予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "其他处理"}),)
 _MIN_OVERLAP = 0.34  # share of the question's bigrams a clause must hold when no topic decides
 
 
@@ -53,6 +55,16 @@ class Answerer:
     def __init__(self, reports: Sequence[Report]) -> None:
         self.reports = {r.id: r for r in reports}
         self.paragraphs = {p.id: (r, p) for r in reports for p in r.paragraphs}
+        # Bigram weights: 当面 tells one figure from another, 公开/信息 tell nothing.
+        frequency: Counter[str] = Counter()
+        for _, paragraph in self.paragraphs.values():
+            frequency.update(set(bigram_tokens(paragraph.text)))
+        total = max(1, len(self.paragraphs))
+        self._idf = {b: math.log(1 + total / n) for b, n in frequency.items()}
+        self._unseen_idf = math.log(1 + total)
+
+    def _weight(self, bigrams: set[str]) -> float:
+        return sum(self._idf.get(b, self._unseen_idf) for b in bigrams)
 
     # ---- scoring -------------------------------------------------------------------------
 
@@ -66,7 +78,7 @@ class Answerer:
         asked = question.concepts & DECISIVE
         score = 0.0
         for concept in question.concepts:
-            weight = 1.0 if concept in asked else 0.5
+            weight = 1.0 if concept in asked else 0.3
             if concept in in_clause:
                 score += 3 * weight
             elif concept in in_sentence:
@@ -79,11 +91,12 @@ class Answerer:
         if any(asked & group and extra & group for group in EXCLUSIVE):
             return None  # "予以公开及部分公开42件" counts two outcomes together: it answers neither
         score -= 1.5 * len(extra)
-        overlap = len(q_bigrams & set(bigram_tokens(clause))) / max(1, len(q_bigrams))
-        sentence_overlap = len(q_bigrams & set(bigram_tokens(sentence))) / max(1, len(q_bigrams))
+        q_weight = self._weight(q_bigrams) or 1.0
+        overlap = self._weight(q_bigrams & set(bigram_tokens(clause))) / q_weight
+        sentence_overlap = self._weight(q_bigrams & set(bigram_tokens(sentence))) / q_weight
         if not question.concepts and max(overlap, sentence_overlap) < _MIN_OVERLAP:
             return None
-        return score + 4 * overlap + 1 * sentence_overlap
+        return score + 5 * overlap + 1 * sentence_overlap
 
     def _question_bigrams(self, question: Question) -> set[str]:
         return set(bigram_tokens(_strip_identity(question.text, self.reports.values())))

@@ -38,6 +38,9 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "不予公开": ("不予公开", "拒绝公开", "不公开", "驳回"),
     "予以公开": ("予以公开", "同意公开", "全部公开"),
     "部分公开": ("部分公开",),
+    "无法提供": ("无法提供",),
+    "不予处理": ("不予处理",),
+    "其他处理": ("其他处理",),
     "答复": ("答复", "回复", "办结"),
     "信息": ("信息", "消息", "内容", "东西", "文章"),
     "发布": ("发布", "发了", "推送", "放了", "公布", "发出"),
@@ -58,9 +61,9 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
 }
 # Topics that decide what a figure counts; a figure about one of these never answers a
 # question about another (a reconsideration count is no request count).
-DECISIVE = frozenset({"国家秘密", "商业秘密", "第三方", "信息不存在", "非本机关", "内部事务", "过程性信息", "执法案卷", "微博", "微信", "发布会", "访问", "解读", "热线", "申请", "咨询", "复议", "诉讼", "投诉", "收费", "培训", "关注", "媒体", "不予公开", "予以公开", "部分公开", "规范性文件", "法规政策", "机构职能", "财政", "规划", "许可", "会议", "年报", "工作报告", "专栏"})
+DECISIVE = frozenset({"无法提供", "不予处理", "其他处理", "国家秘密", "商业秘密", "第三方", "信息不存在", "非本机关", "内部事务", "过程性信息", "执法案卷", "微博", "微信", "发布会", "访问", "解读", "热线", "申请", "咨询", "复议", "诉讼", "投诉", "收费", "培训", "关注", "媒体", "不予公开", "予以公开", "部分公开", "规范性文件", "法规政策", "机构职能", "财政", "规划", "许可", "会议", "年报", "工作报告", "专栏"})
 
-_COUNTED_WITHIN_REQUESTS = frozenset({"复议", "诉讼", "收费", "投诉", "答复", "予以公开", "部分公开", "不予公开",
+_COUNTED_WITHIN_REQUESTS = frozenset({"无法提供", "不予处理", "其他处理", "复议", "诉讼", "收费", "投诉", "答复", "予以公开", "部分公开", "不予公开",
                                       "国家秘密", "商业秘密", "第三方", "信息不存在", "非本机关", "内部事务",
                                       "过程性信息", "执法案卷"})
 _FIGURE_WORDS = re.compile(r"多少|几[件条个次人篇项场期家份位]|数量|数目|总数|总共|共计|金额|多大|几多")
@@ -82,6 +85,7 @@ class Question:
     intent: str  # figure | yesno | passage
     years: tuple[int, ...]
     agencies: tuple[str, ...]
+    agencies_loose: tuple[str, ...]
     unknown_agency: str | None
     unit: str | None
     concepts: frozenset[str]
@@ -111,28 +115,24 @@ def place_of(agency: str) -> str | None:
     return match.group(1) if match else None
 
 
-def resolve_agency(text: str, reports: Sequence[ReportMeta]) -> tuple[tuple[str, ...], str | None]:
-    """(agencies the question names — an alias such as 平潭 may name several —, a name that
-    matches no report's agency, or None)."""
-    best_length = 0
-    agencies: list[str] = []
+def resolve_agency(text: str, reports: Sequence[ReportMeta]) -> tuple[tuple[str, ...], tuple[str, ...], str | None]:
+    """(agencies named by the longest alias in the question, agencies named by any alias — 平潭
+    names two —, a name in the question that matches no report's agency, or None)."""
+    matched: dict[str, int] = {}
     for meta in reports:
         for alias in (meta.agency, *meta.aliases):
-            if not alias or alias not in text or len(alias) < best_length:
-                continue
-            if len(alias) > best_length:
-                best_length, agencies = len(alias), []
-            if meta.agency not in agencies:
-                agencies.append(meta.agency)
-    if agencies:
-        return tuple(agencies), None
+            if alias and alias in text:
+                matched[meta.agency] = max(matched.get(meta.agency, 0), len(alias))
+    if matched:
+        longest = max(matched.values())
+        return tuple(a for a, n in matched.items() if n == longest), tuple(matched), None
     known = [a for m in reports for a in (m.agency, *m.aliases)]
     for word in _AGENCY_WORD.findall(text):
         if not any(word in a or a in word for a in known):
-            return (), word
+            return (), (), word
     # Only the place is named (清河教育公众号): the agencies of that place.
     by_place = tuple(dict.fromkeys(m.agency for m in reports if (p := place_of(m.agency)) and p in text))
-    return by_place, None
+    return by_place, by_place, None
 
 
 def understand(text: str, reports: Sequence[ReportMeta]) -> Question:
@@ -149,7 +149,7 @@ def understand(text: str, reports: Sequence[ReportMeta]) -> Question:
         # 人数 "number of people", 条数 "number of items" … name the unit without 多少X.
         implied = _COUNT_NOUN.search(text)
         unit = implied.group(1) if implied else None
-    agencies, unknown = resolve_agency(text, reports)
+    agencies, agencies_loose, unknown = resolve_agency(text, reports)
     terms = tuple(t for t in word_tokens(text) if not (len(t) == 1 and t in _QUESTION_NOISE))
     concepts = concepts_in(text)
     return Question(
@@ -157,6 +157,7 @@ def understand(text: str, reports: Sequence[ReportMeta]) -> Question:
         intent=intent,
         years=tuple(find_years(text)),
         agencies=agencies,
+        agencies_loose=agencies_loose,
         unknown_agency=unknown,
         unit=unit,
         concepts=frozenset(concepts),

@@ -109,6 +109,10 @@ class Assistant:
         if question.unknown_agency and not (filters and filters.agency):
             return [], f"已导入的报告中没有“{question.unknown_agency}”的年度报告。"
         chosen = [r for r in reports if (not years or r.meta.year in years) and (not agencies or r.meta.agency in agencies)]
+        if not chosen and not (filters and filters.agency) and question.agencies_loose:
+            # "平潭政府" best fits the county government, but 2016 was reported by 平潭综合实验区.
+            agencies = set(question.agencies_loose)
+            chosen = [r for r in reports if (not years or r.meta.year in years) and r.meta.agency in agencies]
         if not chosen:
             what = "、".join(f"{y}年" for y in years) + "或".join(sorted(agencies))
             return [], f"已导入的报告中没有{what}的年度报告。"
