@@ -39,7 +39,7 @@ class LoadedDocument:
     published: str = ""  # ISO date YYYY-MM-DD when the page states it
     publisher: str = ""  # 发布机构 or 来源 when stated
     source: str = ""  # 原文链接 URL when stated
-    tables: tuple[Table, ...] = ()  # HTML/DOCX tables, spans expanded so every row is complete
+    tables: tuple[Table, ...] = ()  # HTML/DOCX/PDF tables, spans expanded so every row is complete
 
 
 def load_path(path: Path) -> LoadedDocument:
@@ -504,6 +504,7 @@ def _load_pdf(data: bytes, filename: str) -> LoadedDocument:
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             pages = [page.extract_text() or "" for page in pdf.pages]
+            tables = [table for page in pdf.pages for table in _pdf_tables(page)]
             stated_title = str(pdf.metadata.get("Title") or "")
     except Exception as error:  # pdfminer raises many unrelated types for damaged files
         raise UnreadableDocument(
@@ -535,7 +536,39 @@ def _load_pdf(data: bytes, filename: str) -> LoadedDocument:
         published=published,
         publisher=publisher,
         source=source,
+        tables=tuple(tables),
     )
+
+
+def _pdf_tables(page: pdfplumber.page.Page) -> list[Table]:
+    """The ruled tables of a page (pdfplumber's ``extract_tables``), spans expanded like HTML/DOCX.
+
+    ``extract()`` leaves None where a merged cell covers a grid position; the cell boxes say how
+    far each merged cell reaches, so its text is repeated over every position it covers.
+    """
+    tables = []
+    for found in page.find_tables():
+        texts = found.extract()
+        lefts = sorted({cell[0] for cell in found.cells})  # the grid columns extract() aligns to
+        tops = sorted({cell[1] for cell in found.cells})
+        grid = [[""] * len(lefts) for _ in tops]
+        for row, (texts_row, boxes) in enumerate(zip(texts, found.rows, strict=True)):
+            for column, (text, box) in enumerate(zip(texts_row, boxes.cells, strict=True)):
+                if box is None or text is None:
+                    continue
+                _, _, x1, bottom = box
+                for r in range(row, len(tops)):
+                    if tops[r] >= bottom - 0.5:
+                        break
+                    for c in range(column, len(lefts)):
+                        if lefts[c] >= x1 - 0.5:
+                            break
+                        grid[r][c] = _collapse(text)
+        if any(any(row) for row in grid):
+            above = page.crop((0, 0, page.width, found.bbox[1])).extract_text() if found.bbox[1] > 0 else ""
+            lines = [line for line in (_collapse(raw) for raw in (above or "").splitlines()) if line]
+            tables.append(_make_table(_table_title(lines[-1:]), grid, header_rows=1))
+    return tables
 
 
 def _merge_lines(lines: Sequence[str]) -> list[str]:
