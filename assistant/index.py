@@ -37,6 +37,7 @@ class FileResult:
     report_id: str | None = None
     title: str = ""
     error: str = ""
+    issues: tuple[str, ...] = ()  # table identity violations and undecodable rows, stored with the report
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,7 @@ class Indexer:
                 report = ingest.read_path(
                     path, agency=overrides.agency, year=overrides.year, title=overrides.title, aliases=overrides.aliases
                 )
-                result = FileResult(str(path), self.index(report), report.id, report.meta.title)
+                result = FileResult(str(path), self.index(report), report.id, report.meta.title, issues=report.table_issues)
             except IngestError as exc:
                 result = FileResult(str(path), Outcome.FAILED, error=str(exc))
             except OSError as exc:

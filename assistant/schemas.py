@@ -76,5 +76,7 @@ class AskFilters(BaseModel):
 class AskRequest(BaseModel):
     model_config = {"extra": "forbid"}
 
-    question: str = Field(min_length=1, max_length=1000)
+    # The length limit is the max_question_chars setting, checked by the service; this cap only
+    # keeps absurd bodies out before they are parsed further.
+    question: str = Field(min_length=1, max_length=20_000)
     filters: AskFilters | None = None

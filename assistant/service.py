@@ -53,9 +53,10 @@ class Assistant:
             self.answerer = Answerer(reports)
 
     def ingest(self, paths: Sequence[Path], *, overrides: Overrides = Overrides(), on_file=None) -> list[FileResult]:  # type: ignore[no-untyped-def]
-        results = self.indexer.ingest_files(paths, overrides=overrides, on_file=on_file)
-        self.refresh()
-        return results
+        try:
+            return self.indexer.ingest_files(paths, overrides=overrides, on_file=on_file)
+        finally:
+            self.refresh()  # files indexed before a failure are in the stores: serve them too
 
     def remove(self, report_id: str) -> bool:
         removed = self.indexer.remove(report_id)

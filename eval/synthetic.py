@@ -22,14 +22,15 @@ import io
 import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from decimal import Decimal
 from html import escape
 
 import docx
 from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.table import CT_Tc
-from docx.table import _Cell as DocxCell
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
 
 from ingest.standard import (
     T2_2019,
@@ -53,7 +54,7 @@ PLACES: tuple[tuple[str, str], ...] = (
     ("蓼洲", "liaozhou"), ("鹤汀", "heting"), ("竹岚", "zhulan"), ("霞汀", "xiating"),
     ("柘川", "zhechuan"), ("岫川", "xiuchuan"), ("棠汀", "tangting"), ("兰渚", "lanzhu"),
 )  # fmt: skip
-LEVELS = ("市", "县", "区")
+LEVELS = {"市": "shi", "县": "xian", "区": "qu"}
 
 
 @dataclass(frozen=True)
@@ -99,17 +100,17 @@ KINDS: tuple[AgencyKind, ...] = (
 class SyntheticReport:
     agency: str
     year: int
-    version: str  # "2019" or "2021": the layout of table 二 (and of 一 … 六's wording)
+    version: str  # "2019" or "2021": the layout of table 二 (and the format notice the report cites)
     expected: dict[str, Decimal | None]  # every cell by standard key; None = not applicable
     prose: dict[str, Decimal]  # figures stated in 一、总体情况, by a short name
     split_other: bool  # （六）其他处理 split into three sub-rows (2021 layout only)
     title: str
     published: str  # "YYYY-MM-DD HH:MM"
-    slug: str  # file-name stem: place-agency-year
+    slug: str  # file-name stem: place and level, kind of agency, year (qingshixian-jtj-2021)
     charset: str  # the page's encoding: "utf-8" or "gbk"
     layout_seed: int  # draws the wording and page layout, the same for every rendering
 
-    @property
+    @cached_property
     def printed(self) -> frozenset[str]:
         """Keys the tables print a cell for ("/" included); the rest are derived group rows or
         sub-rows the layout lacks."""
@@ -118,6 +119,7 @@ class SyntheticReport:
         return frozenset(k for k in self.expected if not (k.startswith("t3.") and k[3 : k.rindex(".")] in absent))
 
     def html(self) -> str:
+        """The portal page; its <meta> declares ``charset``, which ``html_bytes`` encodes it in."""
         return _render_html(self, _content(self))
 
     def html_bytes(self) -> bytes:
@@ -136,7 +138,7 @@ def generate(n: int, seed: int = 0) -> list[SyntheticReport]:
     reports: list[SyntheticReport] = []
     seen: set[tuple[str, int]] = set()
     while len(reports) < n:
-        place, level, kind = rng.choice(PLACES), rng.choice(LEVELS), rng.choice(KINDS)
+        place, level, kind = rng.choice(PLACES), rng.choice(list(LEVELS)), rng.choice(KINDS)
         year = rng.randint(2019, 2024)
         if (place[0] + level + kind.name, year) in seen:
             continue
@@ -196,7 +198,7 @@ def make_report(
         split_other=split_other,
         title=f"{agency}{year}年{'度' if rng.random() < 0.2 else ''}政府信息公开工作年度报告",
         published=published,
-        slug=f"{place[1]}-{kind.slug}-{year}",
+        slug=f"{place[1]}{LEVELS[level]}-{kind.slug}-{year}",
         charset=charset,
         layout_seed=rng.getrandbits(32),
     )
@@ -471,12 +473,13 @@ def _content(report: SyntheticReport) -> list[_Block]:
     refused = t3["t3.refused.total"] or 0
     fmt = "（国办公开办函〔2021〕30号）" if report.version == "2021" else "（国办公开办函〔2019〕60号）"
     training = int(prose["培训"])
+    office = agency if agency.endswith("办公室") else f"{agency}办公室"
     blocks = [
         _Block(
             "para",
             f"本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）和《中华人民共和国政府信息公开工作年度报告格式》"
             f"{fmt}要求编制。本报告所列数据的统计期限自{y}年1月1日起至{y}年12月31日止。本报告电子版可在{agency}"
-            f"门户网站“政府信息公开”专栏下载。如对本报告有疑问，请与{agency}办公室联系。",
+            f"门户网站“政府信息公开”专栏下载。如对本报告有疑问，请与{office}联系。",
         ),
         _Block("heading", "一、总体情况"),
         _Block(
@@ -497,7 +500,7 @@ def _content(report: SyntheticReport) -> list[_Block]:
                 f"全年共收到政府信息公开申请{new}件，上年结转{carried}件，办结{done}件，结转下年度继续办理{forward}件。"
                 + (f"因涉及第三方合法权益等原因不予公开{refused}件，均依法告知理由。" if refused else "")
                 if new
-                else "全年未收到政府信息公开申请。"
+                else f"{y}年，{we}未收到政府信息公开申请。"
             ),
         ),
         _Block("subheading", "（三）政府信息管理"),
@@ -602,7 +605,8 @@ def _render_html(report: SyntheticReport, blocks: list[_Block]) -> str:
     rng = random.Random(f"{report.layout_seed}:html")
     na = rng.choices(("/", "—", ""), weights=(6, 3, 1))[0]
     cell_style = rng.choice(("plain", "p", "word"))
-    th = rng.random() < 0.3
+    th = rng.random() < 0.3  # header cells as <th>
+    h3 = rng.random() < 0.5  # section headings as <h3>, else bold paragraphs
     site = f"{report.agency[:3]}人民政府" if "人民政府" not in report.agency else report.agency
     if rng.random() < 0.5:
         header = f'<header><div class="logo">{site}</div><div class="links">无障碍浏览 | 繁体版</div></header>'
@@ -645,7 +649,7 @@ def _render_html(report: SyntheticReport, blocks: list[_Block]) -> str:
         if block.kind in ("table", "t2table"):
             parts.append(table_html(block.rows))
         elif block.kind == "heading":
-            parts.append(f"<h3>{escape(block.text)}</h3>" if th else f"<p><strong>{escape(block.text)}</strong></p>")
+            parts.append(f"<h3>{escape(block.text)}</h3>" if h3 else f"<p><strong>{escape(block.text)}</strong></p>")
         else:
             parts.append(f"<p>{escape(block.text)}</p>")
     if report.charset == "gbk":
@@ -700,30 +704,31 @@ def _render_docx(report: SyntheticReport, blocks: list[_Block]) -> bytes:
 def _docx_table(document: DocxDocument, rows: Sequence[Sequence[_Cell]], na: str) -> None:
     """A Word table with merged cells as Word writes them: gridSpan across, vMerge down.
 
-    Written as markup because python-docx's cell()/merge() rescan the table on every call.
+    Written as one piece of markup: python-docx's cell()/merge() rescan the table on every call.
     """
     placed = list(_positions(rows))
     width = max(c + cell.colspan for _, c, cell in placed)
-    table = document.add_table(rows=len(rows), cols=width)
-    table.style = "Table Grid"
-    # (row, column) → (cell, is the top row of its span) for every grid position a cell starts a row at
-    starts: dict[tuple[int, int], tuple[_Cell, bool]] = {}
+    # each row's cells by column: a vertically merged cell continues in the rows below its top
+    grid: list[dict[int, tuple[_Cell, bool]]] = [{} for _ in rows]
     for r, c, cell in placed:
         for dr in range(cell.rowspan):
-            starts[r + dr, c] = (cell, dr == 0)
-    for r, tr in enumerate(table._tbl.tr_lst):
-        for tc in tr.tc_lst:
-            tr.remove(tc)
-        for c in sorted(col for row, col in starts if row == r):
-            cell, top = starts[r, c]
-            tc = CT_Tc.new()
-            tr.append(tc)
-            if cell.colspan > 1:
-                tc.get_or_add_tcPr().grid_span = cell.colspan
-            if cell.rowspan > 1:
-                tc.get_or_add_tcPr().vMerge_val = "restart" if top else "continue"
-            if top:
-                DocxCell(tc, table).text = na if cell.na else cell.text
+            grid[r + dr][c] = (cell, dr == 0)
+    xml = [
+        f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="0" w:type="auto"/></w:tblPr>'
+        f"<w:tblGrid>{'<w:gridCol/>' * width}</w:tblGrid>"
+    ]
+    for cells in grid:
+        xml.append("<w:tr>")
+        for c in sorted(cells):
+            cell, top = cells[c]
+            span = f'<w:gridSpan w:val="{cell.colspan}"/>' if cell.colspan > 1 else ""
+            merge = f'<w:vMerge w:val="{"restart" if top else "continue"}"/>' if cell.rowspan > 1 else ""
+            text = (na if cell.na else cell.text) if top else ""
+            run = f"<w:r><w:t>{escape(text, quote=False)}</w:t></w:r>" if text else ""
+            xml.append(f"<w:tc><w:tcPr>{span}{merge}</w:tcPr><w:p>{run}</w:p></w:tc>")
+        xml.append("</w:tr>")
+    xml.append("</w:tbl>")
+    document.element.body._insert_tbl(parse_xml("".join(xml)))
 
 
 def _render_text(report: SyntheticReport, blocks: list[_Block]) -> str:

@@ -13,9 +13,10 @@ from ingest.errors import EmptyDocument, IngestError, MetadataMissing
 from ingest.figures import prose_figures
 from ingest.load import LoadedDocument, load_bytes
 from ingest.metadata import agency_aliases, agency_from_title, find_title, year_from_title
-from ingest.model import Chunk, Figure, Paragraph, Report, ReportMeta, Section, Table
+from ingest.model import Chunk, Figure, Paragraph, Report, ReportMeta, Section, Table, TableCell
 from ingest.normalise import normalise_text, strip_boilerplate
 from ingest.structure import build_structure
+from ingest.tables import StandardTables, TableFigure, read_standard_tables
 
 __all__ = [
     "Chunk",
@@ -75,17 +76,59 @@ def build_report(
     )
     report_id = report_id_for(agency, year)
     text, paragraphs, sections = build_structure(blocks, report_id=report_id)
+    tables = read_standard_tables(text, document.tables)
     return Report(
         id=report_id,
         meta=meta,
         text=text,
-        content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        # Metadata is part of the version: re-ingesting with a new --title or --alias is a change.
+        content_hash=hashlib.sha256(
+            "\n".join([text, meta.agency, str(meta.year), meta.title, meta.published, *meta.aliases]).encode("utf-8")
+        ).hexdigest(),
         sections=sections,
         paragraphs=paragraphs,
-        figures=prose_figures(paragraphs),
+        figures=prose_figures(paragraphs) + table_figures(tables, paragraphs),
         chunks=make_chunks(paragraphs, report_id=report_id, meta=meta),
         tables=document.tables,
+        table_version=tables.version,
+        table_issues=tuple(f"违反勾稽关系 (identity broken): {v}" for v in tables.violations)
+        + tuple(f"无法确定 (not decodable, not read): {f}" for f in tables.flagged),
     )
+
+
+def table_figures(tables: StandardTables, paragraphs: tuple[Paragraph, ...]) -> tuple[Figure, ...]:
+    """Table cells as figures, each pointing at the paragraph that prints its row."""
+    figures = []
+    for cell in tables.figures:
+        paragraph = _row_paragraph(cell, paragraphs)
+        figures.append(
+            Figure(
+                value=cell.value,
+                unit=cell.unit,
+                as_printed=cell.as_printed,
+                paragraph_id=paragraph.id,
+                start=paragraph.start,
+                end=paragraph.end,
+                context=f"{cell.table} · {cell.row} · {cell.column}",
+                cell=TableCell(table=cell.table, row=cell.row, column=cell.column),
+                metric=cell.key,
+            )
+        )
+    return tuple(figures)
+
+
+def _row_paragraph(cell: TableFigure, paragraphs: tuple[Paragraph, ...]) -> Paragraph:
+    if cell.offset is not None:
+        for paragraph in paragraphs:
+            if paragraph.start <= cell.offset < paragraph.end + 1:
+                return paragraph
+    table_number = cell.table[:2]  # "三、": the row is printed in that section
+    in_table = [p for p in paragraphs if p.section_path and p.section_path[0].startswith(table_number)] or list(paragraphs)
+    row = cell.row.replace(" ", "")
+    for paragraph in in_table:
+        if row and row in paragraph.text.replace(" ", ""):
+            return paragraph
+    return next((p for p in in_table if not p.is_heading), in_table[0])
 
 
 def read_bytes(data: bytes, *, filename: str, **overrides: object) -> Report:

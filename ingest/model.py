@@ -57,11 +57,13 @@ class Figure:
     """A number the report states, with what it counts and exactly where it is printed.
 
     ``as_printed`` is the report's own wording of the figure ("400多篇次", "未收取任何费用");
-    ``value`` is its normalised value (0 for a stated absence). ``start``/``end`` are offsets into
-    ``Report.text``; ``context`` is the clause the figure stands in, which says what it counts.
+    ``value`` is its normalised value (0 for a stated absence, None for a table cell printed as not
+    applicable: "/", "—"). ``start``/``end`` are offsets into ``Report.text``; ``context`` says what
+    the figure counts (its clause, or table · row · column). ``metric`` is the standard-table key
+    (ingest.standard) of a table cell, empty for prose.
     """
 
-    value: Decimal
+    value: Decimal | None
     unit: str
     as_printed: str
     paragraph_id: str
@@ -70,6 +72,7 @@ class Figure:
     context: str
     qualifier: str = ""  # 多 / 余 / 超过 / 约 / 近 …: the figure is an approximation
     cell: TableCell | None = None
+    metric: str = ""
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,8 @@ class Report:
     figures: tuple[Figure, ...]
     chunks: tuple[Chunk, ...]
     tables: tuple[Table, ...] = field(default=())
+    table_version: str = ""  # "2019" / "2021": the standard-table format, "" for free-form reports
+    table_issues: tuple[str, ...] = ()  # identity violations and undecodable rows, as found at ingest
 
     def paragraph(self, paragraph_id: str) -> Paragraph:
         for paragraph in self.paragraphs:

@@ -11,6 +11,16 @@ import re
 from collections.abc import Sequence
 
 from ingest.model import Paragraph, Section
+from ingest.standard import T3_ROWS
+
+# Row labels of the standard table 三 carry heading markers (一、本年新收… （一）予以公开); in a
+# flattened table they are rows, not sections.
+_TABLE_ROW_STARTS = tuple(
+    re.sub(r"^[一二三四五六七八九十]+、|^（[一二三四五六七八九十]+）|^\d+\.", "", row.label)[:4]
+    for row in T3_ROWS
+    if not row.key.count(".")
+) + ("本年度办理结果", "总计")
+_ROW_START = re.compile(r"(?=[（(][一二三四五六七八九十]{1,2}[)）]|(?<!\d)\d{1,2}[.．、]|[一二三四五六七八九十]、)")
 
 # Heading markers by level: 一、 / （一） / 1. / （1）
 _MARKERS: tuple[tuple[int, str], ...] = (
@@ -91,6 +101,8 @@ def _split_block(block: str) -> list[tuple[str, int | None]]:
         heading = _heading_at(block, pos) if at_boundary else None
         if heading and heading[0] >= 3 and pos != body_start and block[pos - 1] not in _SENTENCE_END + " ":
             heading = None  # "共1、2项" is no heading: numbered items start after a sentence
+        if heading and _MARKER_RE.sub("", heading[1], count=1).lstrip().startswith(_TABLE_ROW_STARTS):
+            heading = None
         if heading:
             level, title, end = heading
             if block[body_start:pos].strip():
@@ -105,9 +117,15 @@ def _split_block(block: str) -> list[tuple[str, int | None]]:
 
 
 def _split_long(text: str) -> list[str]:
+    """Cut at sentence ends; a run with none (a flattened table) at its row starts instead."""
     if len(text) <= PARAGRAPH_MAX:
         return [text]
-    sentences = re.findall(rf"[^{_SENTENCE_END}]+[{_SENTENCE_END}]?[”」』]?", text)
+    sentences: list[str] = []
+    for sentence in re.findall(rf"[^{_SENTENCE_END}]+[{_SENTENCE_END}]?[”」』]?", text):
+        if len(sentence) > PARAGRAPH_MAX:
+            sentences.extend(piece for piece in _ROW_START.split(sentence) if piece)
+        else:
+            sentences.append(sentence)
     parts: list[str] = []
     current = ""
     for sentence in sentences:

@@ -1,16 +1,21 @@
-"""Generate the binary and non-UTF-8 samples: qinghe-jyj-2017.docx and baiyun-swj-2017.html (GBK).
+"""Generate the binary and non-UTF-8 samples: qinghe-jyj-2017.docx and baiyun-swj-2017.html (GBK),
+and the two standard-format samples made by eval/synthetic.py: qingshi-jtj-2021.html and
+mochuan-mzj-2020.txt.
 
 Run from anywhere: ``.venv/bin/python samples/make_samples.py``. The agencies, people and figures
-are invented (see README.md). The two .txt samples are written by hand and not generated here.
+are invented (see README.md). The two other .txt samples are written by hand and not generated here.
 """
 
 from __future__ import annotations
 
 import datetime
+import random
 from pathlib import Path
 
 import docx
 from docx.shared import Pt
+
+from eval.synthetic import KINDS, make_report
 
 HERE = Path(__file__).resolve().parent
 
@@ -252,6 +257,26 @@ def make_baiyun_2017_html(path: Path) -> None:
     path.write_text(BAIYUN_2017_HTML, encoding="gbk")
 
 
+# --- standard-format reports (2019 onwards), from the synthetic generator --------------------------
+
+
+def make_standard_samples(directory: Path) -> None:
+    """青石县交通运输局 2021 (2021 tables, （六） split; a portal page) and 墨川市民政局 2020 (2019
+    tables; the archive's flattened text). Fixed seeds: the figures are the generator's."""
+    kinds = {kind.name: kind for kind in KINDS}
+    qingshi = make_report(
+        random.Random(2021), place=("青石", "qingshi"), level="县", kind=kinds["交通运输局"],
+        year=2021, version="2021", split_other=True,
+    )  # fmt: skip
+    (directory / "qingshi-jtj-2021.html").write_bytes(qingshi.html_bytes())
+    mochuan = make_report(
+        random.Random(2020), place=("墨川", "mochuan"), level="市", kind=kinds["民政局"],
+        year=2020, version="2019", split_other=False,
+    )  # fmt: skip
+    (directory / "mochuan-mzj-2020.txt").write_bytes(mochuan.text().encode("utf-8"))
+
+
 if __name__ == "__main__":
     make_qinghe_2017_docx(HERE / "qinghe-jyj-2017.docx")
     make_baiyun_2017_html(HERE / "baiyun-swj-2017.html")
+    make_standard_samples(HERE)

@@ -147,7 +147,7 @@ def test_a_changed_file_replaces_the_old_version(fresh, seed_path, tmp_path):
 
 
 def test_removing_a_report_empties_both_stores_of_it(fresh, seed_path, corpus):
-    other_path = corpus / "real" / "2016-pingtan.txt"
+    other_path = corpus / "real" / "2012-pingtan-county.txt"
     results = fresh.ingest([seed_path, other_path])
     assert [r.outcome for r in results] == [Outcome.ADDED, Outcome.ADDED]
     seed_id, other_id = results[0].report_id, results[1].report_id
@@ -209,38 +209,45 @@ class Boom(RuntimeError):
     pass
 
 
-def fail_first_upsert_halfway(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """VectorStore.upsert writes half of the chunks then raises, once; later calls work."""
+def fail_upsert_halfway(monkeypatch: pytest.MonkeyPatch, content_hash: str) -> list[str]:
+    """VectorStore.upsert of the report with this content hash writes half of its chunks then
+    raises, once; every other call works. The list records the failure."""
     real = VectorStore.upsert
     failed: list[str] = []
 
     def upsert(self, chunks, *, content_hash):  # type: ignore[no-untyped-def]
-        if not failed:
+        if content_hash == target and not failed:
             failed.append(content_hash)
             real(self, chunks[: len(chunks) // 2], content_hash=content_hash)
             raise Boom("the vector store went away mid-write")
         return real(self, chunks, content_hash=content_hash)
 
+    target = content_hash
     monkeypatch.setattr(VectorStore, "upsert", upsert)
     return failed
 
 
-def test_failure_mid_index_leaves_no_trace_of_a_new_report(fresh, seed_path, monkeypatch):
+def test_failure_mid_index_leaves_no_trace_of_a_new_report(fresh, seed_path, corpus, monkeypatch):
+    other_path = corpus / "real" / "2012-pingtan-county.txt"
     report = ingest.read_path(seed_path)
     assert len(report.chunks) >= 2
-    failed = fail_first_upsert_halfway(monkeypatch)
+    failed = fail_upsert_halfway(monkeypatch, report.content_hash)
 
     with pytest.raises(Boom):
-        fresh.ingest([seed_path])
+        fresh.ingest([other_path, seed_path])
 
     assert failed == [report.content_hash]  # the failure did happen mid-write of this report
-    assert catalog_counts(fresh) == {t.name: 0 for t in TABLES}
-    assert fresh.vectors.count() == 0
+    assert catalog_counts(fresh, report.id) == {t.name: 0 for t in TABLES}
+    assert report.id not in fresh.vectors.stored_hashes()
     assert_stores_agree(fresh)
+    # the file indexed before the failure is complete, and served
+    other = ingest.read_path(other_path)
+    assert catalog_hashes(fresh) == {other.id: other.content_hash}
+    assert [r.id for r in fresh.reports] == [other.id]
 
     monkeypatch.undo()
-    (result,) = fresh.ingest([seed_path])
-    assert result.outcome is Outcome.ADDED
+    results = fresh.ingest([other_path, seed_path])
+    assert [r.outcome for r in results] == [Outcome.UNCHANGED, Outcome.ADDED]
     assert_stores_agree(fresh)
 
 
@@ -253,7 +260,7 @@ def test_failure_mid_index_keeps_the_old_version(fresh, seed_path, tmp_path, mon
     old_chunks = chroma_chunks(fresh)
     altered_seed(seed_path, copy)
     new_hash = ingest.read_path(copy).content_hash
-    failed = fail_first_upsert_halfway(monkeypatch)
+    failed = fail_upsert_halfway(monkeypatch, new_hash)
 
     with pytest.raises(Boom):
         fresh.ingest([copy])
@@ -271,7 +278,7 @@ def test_failure_mid_index_keeps_the_old_version(fresh, seed_path, tmp_path, mon
 
 
 def test_reconcile_deletes_orphan_chunks(fresh, seed_path, corpus):
-    other_path = corpus / "real" / "2016-pingtan.txt"
+    other_path = corpus / "real" / "2012-pingtan-county.txt"
     fresh.ingest([other_path])
     kept = chroma_chunks(fresh)
     # a crash after the vectors were written but before the catalog committed
@@ -323,7 +330,7 @@ def test_a_new_assistant_reconciles_at_start_up(fresh, seed_path, tmp_path, corp
     shutil.copy(seed_path, copy)
     fresh.ingest([copy])
     old = fresh.reports[0]
-    orphan = ingest.read_path(corpus / "real" / "2016-pingtan.txt")
+    orphan = ingest.read_path(corpus / "real" / "2012-pingtan-county.txt")
     fresh.vectors.upsert(orphan.chunks, content_hash=orphan.content_hash)
     new = ingest.read_path(altered_seed(seed_path, copy))
     fresh.vectors.delete_report(new.id)

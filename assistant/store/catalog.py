@@ -28,7 +28,7 @@ from sqlalchemy import (
     select,
 )
 
-from ingest.model import Chunk, Figure, Paragraph, Report, ReportMeta
+from ingest.model import Chunk, Figure, Paragraph, Report, ReportMeta, TableCell
 
 metadata = MetaData()
 
@@ -44,6 +44,8 @@ reports = Table(
     Column("aliases", Text, nullable=False, default="[]"),
     Column("content_hash", String(64), nullable=False),
     Column("text", Text, nullable=False),
+    Column("table_version", String(8), nullable=False, default=""),
+    Column("table_issues", Text, nullable=False, default="[]"),
     Column("ingested_at", String(32), nullable=False),
 )
 
@@ -66,13 +68,17 @@ figures = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("report_id", String(64), ForeignKey("reports.id", ondelete="CASCADE"), index=True, nullable=False),
     Column("paragraph_id", String(96), nullable=False),
-    Column("value", String(40), nullable=False),
+    Column("value", String(40), nullable=True),  # NULL: printed as not applicable ("/", "—")
     Column("unit", String(8), nullable=False),
     Column("qualifier", String(8), nullable=False),
     Column("as_printed", Text, nullable=False),
     Column("start", Integer, nullable=False),
     Column("end", Integer, nullable=False),
     Column("context", Text, nullable=False),
+    Column("metric", String(96), nullable=False, default="", index=True),  # ingest.standard key of a table cell
+    Column("table_name", Text, nullable=True),
+    Column("row_label", Text, nullable=True),
+    Column("column_label", Text, nullable=True),
 )
 
 chunks = Table(
@@ -130,6 +136,8 @@ def save_report(conn: Connection, report: Report) -> None:
             aliases=json.dumps(list(meta.aliases), ensure_ascii=False),
             content_hash=report.content_hash,
             text=report.text,
+            table_version=report.table_version,
+            table_issues=json.dumps(list(report.table_issues), ensure_ascii=False),
             ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         )
     )
@@ -156,13 +164,17 @@ def save_report(conn: Connection, report: Report) -> None:
                 dict(
                     report_id=report.id,
                     paragraph_id=f.paragraph_id,
-                    value=str(f.value),
+                    value=None if f.value is None else str(f.value),
                     unit=f.unit,
                     qualifier=f.qualifier,
                     as_printed=f.as_printed,
                     start=f.start,
                     end=f.end,
                     context=f.context,
+                    metric=f.metric,
+                    table_name=f.cell.table if f.cell else None,
+                    row_label=f.cell.row if f.cell else None,
+                    column_label=f.cell.column if f.cell else None,
                 )
                 for f in report.figures
             ],
@@ -206,7 +218,7 @@ def load_reports(conn: Connection) -> list[Report]:
     for row in conn.execute(select(figures).order_by(figures.c.report_id, figures.c.start)).mappings():
         by_id[row["report_id"]]["figures"].append(
             Figure(
-                value=Decimal(row["value"]),
+                value=None if row["value"] is None else Decimal(row["value"]),
                 unit=row["unit"],
                 as_printed=row["as_printed"],
                 paragraph_id=row["paragraph_id"],
@@ -214,6 +226,8 @@ def load_reports(conn: Connection) -> list[Report]:
                 end=row["end"],
                 context=row["context"],
                 qualifier=row["qualifier"],
+                metric=row["metric"],
+                cell=TableCell(row["table_name"], row["row_label"], row["column_label"]) if row["table_name"] else None,
             )
         )
     for row in conn.execute(select(chunks).order_by(chunks.c.report_id, chunks.c.idx)).mappings():
@@ -250,6 +264,8 @@ def load_reports(conn: Connection) -> list[Report]:
                 paragraphs=tuple(parts["paragraphs"]),
                 figures=tuple(parts["figures"]),
                 chunks=tuple(parts["chunks"]),
+                table_version=row["table_version"],
+                table_issues=tuple(json.loads(row["table_issues"])),
             )
         )
     return loaded

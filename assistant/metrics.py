@@ -1,0 +1,139 @@
+"""Question → the standard-table cell it asks for (ingest.standard keys).
+
+The public asks in its own words (被起诉 / 打官司 for 行政诉讼, 驳回 for 不予公开, 企业 for
+商业企业); each table row and column has the words that name it. A question names a table cell only
+when it names the row's topic; the column defaults to 总计 (the total) when none is named.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.standard import t2_key, t3_key, t4_key
+
+# Table 三 rows: the words that name each row, most specific first (a sub-row wins over its group).
+T3_ROW_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("refused.state_secret", ("国家秘密", "涉密")),
+    ("refused.prohibited_by_law", ("法律行政法规禁止", "法律法规禁止")),
+    ("refused.three_safeties", ("三安全一稳定", "危及")),
+    ("refused.third_party", ("第三方合法权益", "第三方", "个人隐私")),
+    ("refused.internal_affairs", ("内部事务",)),
+    ("refused.process_info", ("过程性信息",)),
+    ("refused.enforcement_file", ("执法案卷",)),
+    ("refused.inquiry", ("行政查询",)),
+    ("unable.not_held", ("不掌握", "信息不存在")),
+    ("unable.needs_creation", ("另行制作", "没有现成")),
+    ("unable.unclear", ("内容仍不明确", "补正后", "不明确")),
+    ("not_processed.complaint", ("信访举报投诉类", "信访")),
+    ("not_processed.repeated", ("重复申请",)),
+    ("not_processed.publication", ("公开出版物", "出版物")),
+    ("not_processed.excessive", ("大量反复",)),
+    ("not_processed.confirmation", ("确认或重新出具", "重新出具")),
+    ("other.no_correction", ("逾期不补正", "不补正")),
+    ("other.unpaid_fee", ("未按收费通知", "缴纳费用")),
+    ("partly_granted", ("部分公开",)),
+    ("granted", ("予以公开", "同意公开", "全部公开")),
+    ("refused", ("不予公开", "拒绝公开", "驳回", "不公开")),
+    ("unable", ("无法提供",)),
+    ("not_processed", ("不予处理",)),
+    ("other", ("其他处理",)),
+    ("carried_forward", ("结转下年", "转入下年", "下年度继续")),
+    ("carried_over", ("上年结转", "上一年结转", "去年结转")),
+    ("result_total", ("办理结果", "办结", "处理了", "办理了", "答复了")),
+    ("new", ("新收", "收到", "受理", "提出", "申请数量", "多少件申请", "多少申请", "几件申请")),
+)
+# Table 三 columns (who applied).
+T3_COLUMN_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("natural_person", ("自然人", "个人", "群众", "公民")),
+    ("commercial", ("商业企业", "企业", "公司")),
+    ("research", ("科研机构",)),
+    ("public_welfare", ("社会公益组织", "公益组织")),
+    ("legal_service", ("法律服务机构", "律师")),
+    ("other_org", ("其他组织",)),
+)
+
+# Table 四: which procedure, which outcome.
+T4_GROUP_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("litigation_after_reconsideration", ("复议后起诉", "复议后再起诉", "复议后提起诉讼")),
+    ("litigation_direct", ("未经复议", "直接起诉")),
+    ("reconsideration", ("行政复议", "复议")),
+)
+_LITIGATION = ("行政诉讼", "诉讼", "起诉", "被告", "打官司", "告上法庭", "应诉")
+T4_OUTCOME_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("upheld", ("结果维持", "维持")),
+    ("corrected", ("结果纠正", "纠正", "撤销", "败诉")),
+    ("other", ("其他结果",)),
+    ("pending", ("尚未审结", "未审结", "还没审结", "未结")),
+)
+
+# Table 二 (§20 items): row words and column words per format version.
+T2_ROW_WORDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("s20_1", "rules", ("规章",)),
+    ("s20_1", "normative_documents", ("规范性文件",)),
+    ("s20_5", "licensing", ("行政许可", "许可")),
+    ("s20_5", "other_services", ("其他对外管理服务",)),
+    ("s20_6", "penalty", ("行政处罚", "处罚")),
+    ("s20_6", "enforcement", ("行政强制", "强制")),
+    ("s20_8", "fees", ("行政事业性收费", "事业性收费", "收费金额")),
+    ("s20_9", "procurement", ("政府集中采购", "集中采购", "采购")),
+)
+T2_COLUMN_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("made", ("制发", "新制作", "制定", "出台")),
+    ("repealed", ("废止",)),
+    ("in_force", ("现行有效", "有效")),
+    ("published", ("新公开",)),
+    ("total", ("对外公开总数", "总数量")),
+    ("decisions", ("处理决定", "决定")),
+    ("last_year", ("上一年项目", "上年项目")),
+    ("change", ("增减", "增/减", "增加", "减少")),
+    ("amount", ("金额", "多少钱", "万元")),
+    ("count", ("项目数量", "多少个项目")),
+)
+_T2_DEFAULT_COLUMN = {"s20_1": "made", "s20_5": "decisions", "s20_6": "decisions", "s20_8": "amount", "s20_9": "amount"}
+
+_REQUEST = re.compile(r"申请")
+
+
+@dataclass(frozen=True)
+class MetricAsk:
+    """The cells a question asks for (several when the tables split what it names)."""
+
+    keys: tuple[str, ...]
+    label: str  # how to name the metric in an answer
+
+
+def _first(text: str, table: tuple[tuple[str, tuple[str, ...]], ...]) -> str | None:
+    for key, words in table:
+        if any(w in text for w in words):
+            return key
+    return None
+
+
+def metric_for(text: str) -> MetricAsk | None:
+    """The table cell(s) the question asks for, or None when it names no table metric."""
+    litigation = any(w in text for w in _LITIGATION)
+    group = _first(text, T4_GROUP_WORDS)
+    if litigation or group:
+        outcome = _first(text, T4_OUTCOME_WORDS) or "total"
+        if group is None or (litigation and group == "reconsideration" and not re.search(r"复议后", text)):
+            if group == "reconsideration" and not litigation:
+                groups: tuple[str, ...] = ("reconsideration",)
+            else:
+                groups = ("litigation_direct", "litigation_after_reconsideration")
+        else:
+            groups = (group,)
+        return MetricAsk(tuple(t4_key(g, outcome) for g in groups), "行政诉讼" if litigation else "行政复议")
+
+    for block, row, words in T2_ROW_WORDS:
+        if any(w in text for w in words) and not _REQUEST.search(text):
+            column = _first(text, T2_COLUMN_WORDS) or _T2_DEFAULT_COLUMN[block]
+            return MetricAsk((t2_key(block, row, column),), words[0])
+
+    if not _REQUEST.search(text) and not re.search(r"公开|提供|处理|结转", text):
+        return None
+    row = _first(text, T3_ROW_WORDS)
+    if row is None:
+        return None
+    column = _first(text, T3_COLUMN_WORDS) or "total"
+    return MetricAsk((t3_key(row, column),), row)
