@@ -132,7 +132,8 @@ def metric_for(text: str) -> MetricAsk | None:
 
     if not _REQUEST.search(text) and not re.search(r"公开|提供|处理|结转", text):
         return None
-    row = _first(text, T3_ROW_WORDS)
+    # A request count with no other row named is the new requests (自然人申请了多少件).
+    row = _first(text, T3_ROW_WORDS) or ("new" if _REQUEST.search(text) else None)
     if row is None:
         return None
     column = _first(text, T3_COLUMN_WORDS) or "total"

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from collections.abc import Sequence
 
+from assistant.metrics import MetricAsk, metric_for
 from assistant.retrieval import word_tokens
 from ingest.model import ReportMeta
 from ingest.numbers import UNITS, find_years
@@ -79,6 +80,12 @@ _QUESTION_NOISE = set("的了吗呢啊吧么是在和与及共总")
 _ASKING = re.compile(r"多少|是否|有没有|有无|是不是|几[件条个次人篇项场期家份位]?|吗|呢|请问|一共|总共|共计|那一年|这一年|那年|[?？。！!]")
 
 
+_RANGE = re.compile(r"((?:19|20)\d{2})\s*年?度?\s*(?:到|至|-|—|~|～)\s*((?:19|20)\d{2})\s*年")
+_EACH_YEAR = re.compile(r"每年|历年|各年|每一年|逐年|这几年|近几年|哪一?年")
+_COMPARE = re.compile(r"多还是少|少还是多|增加还是减少|增还是减|相比|对比|比.{0,16}(多|少|增|减|高|低)|变化")
+_EXTREME = re.compile(r"(最多|最高|最大|最少|最低|最小)")
+
+
 @dataclass(frozen=True)
 class Question:
     text: str
@@ -91,6 +98,10 @@ class Question:
     concepts: frozenset[str]
     terms: tuple[str, ...] = field(default=())
     search_text: str = ""  # what retrieval looks for: the topic, without the report's identity
+    metric: MetricAsk | None = None  # the standard-table cell(s) asked for
+    mode: str = "single"  # single | series (several years) | compare (two years) | extreme (which year most/least)
+    each_year: bool = False  # 每年 / 历年: every year there is, not only the years named
+    extreme: str = ""  # "max" or "min" in extreme mode
 
 
 def concepts_in(text: str) -> set[str]:
@@ -137,7 +148,22 @@ def resolve_agency(text: str, reports: Sequence[ReportMeta]) -> tuple[tuple[str,
 
 def understand(text: str, reports: Sequence[ReportMeta]) -> Question:
     text = text.strip()
-    if _FIGURE_WORDS.search(text):
+    years = find_years(text)
+    span = _RANGE.search(text)
+    if span:
+        first, last = sorted((int(span.group(1)), int(span.group(2))))
+        years = sorted(set(years) | set(range(first, last + 1)))
+    each_year = bool(_EACH_YEAR.search(text))
+    extreme = _EXTREME.search(text) if each_year or len(years) > 1 else None
+    if extreme:
+        mode = "extreme"
+    elif _COMPARE.search(text) and len(years) == 2:
+        mode = "compare"
+    elif len(years) > 1 or each_year:
+        mode = "series"
+    else:
+        mode = "single"
+    if _FIGURE_WORDS.search(text) or mode != "single":
         intent = "figure"
     elif _YESNO_WORDS.search(text):
         intent = "yesno"
@@ -155,7 +181,7 @@ def understand(text: str, reports: Sequence[ReportMeta]) -> Question:
     return Question(
         text=text,
         intent=intent,
-        years=tuple(find_years(text)),
+        years=tuple(years),
         agencies=agencies,
         agencies_loose=agencies_loose,
         unknown_agency=unknown,
@@ -163,6 +189,10 @@ def understand(text: str, reports: Sequence[ReportMeta]) -> Question:
         concepts=frozenset(concepts),
         terms=terms,
         search_text=search_text(text, concepts, reports),
+        metric=metric_for(YEARS_RE.sub(" ", text)),
+        mode=mode,
+        each_year=each_year,
+        extreme=("max" if extreme.group(1) in "最多最高最大" else "min") if extreme else "",
     )
 
 

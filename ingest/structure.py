@@ -58,7 +58,9 @@ def _heading_at(text: str, pos: int) -> tuple[int, str, int] | None:
     stop = next((i for i, ch in enumerate(window) if ch in "。：:；;\n"), None)
     if len(stripped) <= _HEADING_MAX and stop is None and "，" not in stripped:
         return level, (match.group() + stripped).strip(), len(text)
-    if stop is not None and "，" not in window[:stop] and "," not in window[:stop]:
+    # A numbered sentence ("（二）依申请公开全年未收到申请。") is no heading: headings state no figures.
+    states_figure = stop is not None and re.search(r"\d|未|没有|共|无", window[:stop])
+    if stop is not None and not states_figure and "，" not in window[:stop] and "," not in window[:stop]:
         end = match.end() + lead + stop + 1
         return level, text[pos : end - 1].strip(), end
     # A heading whose body runs on: it ends at a space, before a year or figure, at the next
