@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from assistant.question import DECISIVE, Question, concepts_in
 from assistant.retrieval import bigram_tokens
@@ -90,6 +91,8 @@ class Answerer:
         extra = (in_clause & DECISIVE) - question.concepts
         if any(asked & group and extra & group for group in EXCLUSIVE):
             return None  # "予以公开及部分公开42件" counts two outcomes together: it answers neither
+        if extra and asked - in_clause:
+            return None  # the clause names what it counts, and it is something else
         score -= 1.5 * len(extra)
         q_weight = self._weight(q_bigrams) or 1.0
         overlap = self._weight(q_bigrams & set(bigram_tokens(clause))) / q_weight
@@ -107,7 +110,7 @@ class Answerer:
         for report_id in report_ids:
             report = self.reports[report_id]
             for figure in report.figures:
-                if not units_compatible(question.unit, figure):
+                if figure.metric or figure.value is None or not units_compatible(question.unit, figure):
                     continue
                 _, paragraph = self.paragraphs[figure.paragraph_id]
                 sentence = _sentence_at(paragraph, figure.start - paragraph.start)
@@ -146,6 +149,8 @@ class Answerer:
         """``retrieved``: paragraph ids of the retrieved chunks, best first."""
         understanding = Understanding(
             intent=question.intent,  # type: ignore[arg-type]
+            mode=question.mode,  # type: ignore[arg-type]
+            metric=list(question.metric.keys) if question.metric else [],
             years=list(question.years),
             agency="、".join(question.agencies) or None,
             unknown_agency=question.unknown_agency,
@@ -174,41 +179,148 @@ class Answerer:
             understanding=understanding,
         )
 
+    # ---- figures: one report, several years, comparisons -----------------------------------
+
+    def finding(self, question: Question, report: Report, boosted: set[str]) -> list[Evidence]:
+        """What one report says for the question: table cell(s) when the question names a table
+        metric the report has, else its best prose figure. Empty when the report does not say."""
+        cells = []
+        if question.metric:
+            by_key = {f.metric: f for f in report.figures if f.metric}
+            cells = [by_key[k] for k in question.metric.keys if k in by_key]
+        prose = self.best_figures(question, [report.id], boosted)
+        if cells:
+            # The same number in a sentence reads better than table cells: cite the sentence when
+            # it states exactly what the cells add up to (行政诉讼案件7件 = 5 direct + 2 after review).
+            if prose and prose[0].figure and question.metric and any(w in prose[0].figure.context for w in question.metric.words) \
+                    and _total([Evidence(report, prose[0].paragraph, 0, c) for c in cells]) == prose[0].figure.value:
+                return prose[:1]
+            return [Evidence(report, self.paragraphs[c.paragraph_id][1], 10.0, c) for c in cells]
+        return prose[:1]
+
     def _figure_answer(self, question, report_ids, boosted, understanding, nearest) -> Answer:  # type: ignore[no-untyped-def]
-        candidates = self.best_figures(question, report_ids, boosted)
-        if not candidates:
-            return self._refuse(question, "报告中没有找到这个问题所问的数字。", understanding, nearest)
-        best = candidates[0]
-        figure = best.figure
-        assert figure is not None
-        meta = best.report.meta
-        value = format(figure.value.normalize(), "f")
-        normalised = f"（即{value}{figure.unit}{'，约数' if figure.qualifier else ''}）" if figure.as_printed != f"{value}{figure.unit}" else ""
-        text = (
-            f"{figure.as_printed}{normalised}。据《{meta.title}》"
-            f"{'“' + best.paragraph.section_path[-1] + '”' if best.paragraph.section_path else ''}："
-            f"{best.sentence.strip()}"
+        reports = [self.reports[r] for r in report_ids]
+        if question.mode != "single":
+            return self._years_answer(question, reports, boosted, understanding, nearest)
+        findings = [f for f in (self.finding(question, r, boosted) for r in reports) if f]
+        if not findings:
+            unread = [r for r in reports if question.metric and any(_row_of(k) in i for k in question.metric.keys for i in r.table_issues)]
+            reason = (f"《{unread[0].meta.title}》表格中这一行的数字粘连在一起，无法唯一确定，因此没有读取。"
+                      if unread else "报告中没有找到这个问题所问的数字。")
+            return self._refuse(question, reason, understanding, nearest)
+        findings.sort(key=lambda f: (-f[0].score, -f[0].report.meta.year))
+        best = findings[0]
+        runner_up = next((f for f in findings[1:] if f[0].figure.value != best[0].figure.value), None)  # type: ignore[union-attr]
+        margin = best[0].score - runner_up[0].score if runner_up else best[0].score
+        return self._answer(
+            question,
+            understanding,
+            text=self._statement(best, with_source=True),
+            evidence=best,
+            confidence=max(0.3, min(1.0, 0.5 + margin / 6)),
         )
-        runner_up = next((c for c in candidates[1:] if c.figure and c.figure.value != figure.value), None)
-        margin = best.score - runner_up.score if runner_up else best.score
-        confidence = max(0.3, min(1.0, 0.5 + margin / 6))
+
+    def _years_answer(self, question, reports, boosted, understanding, nearest) -> Answer:  # type: ignore[no-untyped-def]
+        by_year: dict[int, list[Evidence]] = {}
+        for report in sorted(reports, key=lambda r: r.meta.year):
+            found = self.finding(question, report, boosted)
+            if found and (report.meta.year not in by_year or found[0].score > by_year[report.meta.year][0].score):
+                by_year[report.meta.year] = found
+        asked = list(question.years) if question.years else sorted({r.meta.year for r in reports})
+        missing = [y for y in asked if y not in by_year]
+        present = [y for y in asked if y in by_year]
+        gap = f"报告中没有{'、'.join(f'{y}年' for y in missing)}的这项数据。" if missing else ""
+        if not present:
+            return self._refuse(question, gap or "报告中没有找到这个问题所问的数字。", understanding, nearest)
+        evidence = [e for y in present for e in by_year[y]]
+        several = len({by_year[y][0].report.meta.agency for y in present}) > 1
+        lines = [f"{y}年{'（' + by_year[y][0].report.meta.agency + '）' if several else ''}：{self._statement(by_year[y])}"
+                 for y in present]
+        if question.mode == "compare":
+            if missing:
+                answer = self._answer(question, understanding, text="\n".join(lines + [gap + "无法比较。"]),
+                                      evidence=evidence, confidence=0.0)
+                answer.answered = False
+                return answer
+            (a, b) = (by_year[question.years[0]], by_year[question.years[1]])
+            va, vb = _total(a), _total(b)
+            if va is None or vb is None:
+                verdict = "其中一年该项不适用，无法比较。"
+            elif va == vb:
+                verdict = f"{question.years[0]}年与{question.years[1]}年持平。"
+            else:
+                more = "多" if va > vb else "少"
+                verdict = (f"{question.years[0]}年比{question.years[1]}年{more}"
+                           f"{_fmt(abs(va - vb))}{a[0].figure.unit}。")  # type: ignore[union-attr]
+            lines.append(verdict)
+        if question.mode == "extreme":
+            valued = [(y, _total(by_year[y])) for y in present if _total(by_year[y]) is not None]
+            if valued:
+                pick = max if question.extreme == "max" else min
+                target = pick(v for _, v in valued)
+                winners = [y for y, v in valued if v == target]
+                word = "最多" if question.extreme == "max" else "最少"
+                lines.append(f"在已有数据的{len(valued)}个年份中，{'、'.join(f'{y}年' for y in winners)}{word}。")
+        if gap:
+            lines.append(gap)
+        return self._answer(question, understanding, text="\n".join(lines), evidence=evidence,
+                            confidence=0.8 if not missing else 0.6)
+
+    def _statement(self, evidence: list[Evidence], *, with_source: bool = False) -> str:
+        """The figure(s) as printed, and where they are printed."""
+        first = evidence[0]
+        parts = []
+        for e in evidence:
+            figure = e.figure
+            assert figure is not None
+            if figure.cell:
+                label = f"{figure.cell.row}（{figure.cell.column}）" if len(evidence) > 1 or with_source else ""
+                shown = "“/”，不适用" if figure.value is None else f"{_fmt(figure.value)}{figure.unit}"
+                parts.append(f"{label}{'：' if label else ''}{shown}")
+            else:
+                value = _fmt(figure.value) if figure.value is not None else ""
+                plain = f"{value}{figure.unit}"
+                parts.append(figure.as_printed + ("" if figure.as_printed == plain else f"（即{plain}{'，约数' if figure.qualifier else ''}）"))
+        text = "；".join(parts)
+        if not with_source:
+            return text
+        meta = first.report.meta
+        if first.figure and first.figure.cell:
+            return f"{text}。据《{meta.title}》表“{first.figure.cell.table}”。"
+        section = f"“{first.paragraph.section_path[-1]}”" if first.paragraph.section_path else ""
+        return f"{text}。据《{meta.title}》{section}：{first.sentence.strip()}"
+
+    def _answer(self, question: Question, understanding: Understanding, *, text: str, evidence: list[Evidence], confidence: float) -> Answer:
+        figures = []
+        citations: list[Citation] = []
+        for e in evidence:
+            figure = e.figure
+            assert figure is not None
+            figures.append(
+                FigureAnswer(
+                    as_printed=figure.as_printed,
+                    value="" if figure.value is None else _fmt(figure.value),
+                    unit=figure.unit,
+                    qualifier=figure.qualifier,
+                    label=figure.context,
+                    report_id=e.report.id,
+                    year=e.report.meta.year,
+                    paragraph_id=e.paragraph.id,
+                    table=figure.cell.table if figure.cell else None,
+                    row=figure.cell.row if figure.cell else None,
+                    column=figure.cell.column if figure.cell else None,
+                )
+            )
+            citation = self._citation(e.report, e.paragraph, figure)
+            if all(c.paragraph_id != citation.paragraph_id for c in citations):
+                citations.append(citation)
         return Answer(
             question=question.text,
             answered=True,
             text=text,
-            figures=[
-                FigureAnswer(
-                    as_printed=figure.as_printed,
-                    value=value,
-                    unit=figure.unit,
-                    qualifier=figure.qualifier,
-                    label=figure.context,
-                    report_id=best.report.id,
-                    paragraph_id=best.paragraph.id,
-                )
-            ],
-            citations=[self._citation(best.report, best.paragraph, figure)],
-            report=_ref(best.report),
+            figures=figures,
+            citations=citations,
+            report=_ref(evidence[-1].report),
             confidence=round(confidence, 3),
             understanding=understanding,
         )
@@ -219,7 +331,7 @@ class Answerer:
             return self._refuse(question, "报告中没有找到能回答这个问题的内容。", understanding, nearest)
         best = candidates[0]
         figures = [f for f in best.report.figures if f.paragraph_id == best.paragraph.id and f.as_printed in best.sentence]
-        positive = any(f.value > 0 for f in figures if f.unit != "%")
+        positive = any(f.value is not None and f.value > 0 for f in figures if f.unit != "%")
         says_no = not positive and bool(_NEGATION.search(best.sentence))
         verdict = "否" if says_no else "是"
         meta = best.report.meta
@@ -246,7 +358,7 @@ class Answerer:
     # ---- citations -----------------------------------------------------------------------
 
     def _citation(self, report: Report, paragraph: Paragraph, figure: Figure | None = None) -> Citation:
-        highlight = [figure.start - paragraph.start, figure.end - paragraph.start] if figure else None
+        highlight = [figure.start - paragraph.start, figure.end - paragraph.start] if figure and not figure.cell else None
         return Citation(
             report_id=report.id,
             agency=report.meta.agency,
@@ -282,6 +394,23 @@ def _strip_identity(text: str, reports: Sequence[Report] | object) -> str:
         for alias in sorted((report.meta.agency, *report.meta.aliases), key=len, reverse=True):
             text = text.replace(alias, "")
     return re.sub(r"(?:19|20)\d{2}\s*年度?|[〇零一二三四五六七八九]{4}年|多少|是否|有没有|几", "", text)
+
+
+def _row_of(key: str) -> str:
+    """t2.s20_1.normative_documents.made → t2.s20_1.normative_documents (how table issues name rows)."""
+    return key.rsplit(".", 1)[0]
+
+
+def _fmt(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+def _total(evidence: list[Evidence]) -> Decimal | None:
+    """A year's figure for comparing years: the cell itself, or the sum of the cells it is split into."""
+    values = [e.figure.value for e in evidence if e.figure]
+    if any(v is None for v in values):
+        return None
+    return sum(values, Decimal(0))  # type: ignore[arg-type]
 
 
 def _ref(report: Report) -> ReportRef:

@@ -93,6 +93,9 @@ T2_COLUMN_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 _T2_DEFAULT_COLUMN = {"s20_1": "made", "s20_5": "decisions", "s20_6": "decisions", "s20_8": "amount", "s20_9": "amount"}
 
 _REQUEST = re.compile(r"申请")
+# Enquiries, complaints and messages are not disclosure requests, whatever verb they come with.
+_NOT_REQUESTS = re.compile(r"咨询|投诉|举报|留言|信箱|来信|来电")
+_GENERIC_ROWS = frozenset({"new", "result_total", "carried_over", "carried_forward"})
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,7 @@ class MetricAsk:
 
     keys: tuple[str, ...]
     label: str  # how to name the metric in an answer
+    words: tuple[str, ...] = ()  # the words that name it; a sentence stating it must use one of them
 
 
 def _first(text: str, table: tuple[tuple[str, tuple[str, ...]], ...]) -> str | None:
@@ -123,18 +127,25 @@ def metric_for(text: str) -> MetricAsk | None:
                 groups = ("litigation_direct", "litigation_after_reconsideration")
         else:
             groups = (group,)
-        return MetricAsk(tuple(t4_key(g, outcome) for g in groups), "行政诉讼" if litigation else "行政复议")
+        named = dict(T4_GROUP_WORDS)
+        words = tuple(w for g in groups for w in named.get(g, ())) + (_LITIGATION if litigation else ())
+        return MetricAsk(tuple(t4_key(g, outcome) for g in groups), "行政诉讼" if litigation else "行政复议", words)
 
     for block, row, words in T2_ROW_WORDS:
         if any(w in text for w in words) and not _REQUEST.search(text):
             column = _first(text, T2_COLUMN_WORDS) or _T2_DEFAULT_COLUMN[block]
-            return MetricAsk((t2_key(block, row, column),), words[0])
+            return MetricAsk((t2_key(block, row, column),), words[0], words)
 
-    if not _REQUEST.search(text) and not re.search(r"公开|提供|处理|结转", text):
+    if _NOT_REQUESTS.search(text):
         return None
-    # A request count with no other row named is the new requests (自然人申请了多少件).
-    row = _first(text, T3_ROW_WORDS) or ("new" if _REQUEST.search(text) else None)
+    # The generic rows (收到, 办结 …) need the question to be about requests; the specific ones
+    # (不掌握相关政府信息, 行政执法案卷 …) name themselves.
+    row = _first(text, T3_ROW_WORDS)
+    if row in _GENERIC_ROWS and not _REQUEST.search(text):
+        row = None
+    if row is None and _REQUEST.search(text):
+        row = "new"  # a request count with no other row named: 自然人申请了多少件
     if row is None:
         return None
     column = _first(text, T3_COLUMN_WORDS) or "total"
-    return MetricAsk((t3_key(row, column),), row)
+    return MetricAsk((t3_key(row, column),), row, dict(T3_ROW_WORDS)[row] if column == "total" else ())

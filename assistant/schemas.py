@@ -31,7 +31,11 @@ class FigureAnswer(BaseModel):
     qualifier: str = Field("", description="多 / 余 / 超过 / 约 …: the report gives an approximation.")
     label: str = Field("", description="The clause that says what the figure counts.")
     report_id: str
+    year: int
     paragraph_id: str
+    table: str | None = Field(None, description="For a table cell: the table, its row and its column.")
+    row: str | None = None
+    column: str | None = None
 
 
 class ReportRef(BaseModel):
@@ -45,6 +49,8 @@ class Understanding(BaseModel):
     """How the question was read."""
 
     intent: Literal["figure", "yesno", "passage"]
+    mode: Literal["single", "series", "compare", "extreme"] = "single"
+    metric: list[str] = Field(default_factory=list, description="Standard-table cells the question asks for.")
     years: list[int] = []
     agency: str | None = None
     unknown_agency: str | None = None

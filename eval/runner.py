@@ -31,7 +31,11 @@ class Case:
     question: str
     expect: dict | str
     category: str
-    evidence: str = ""
+    evidence: str | list[str] = ""  # text the citation must hold; a list means any one of them
+
+    def holds_evidence(self, text: str) -> bool:
+        options = self.evidence if isinstance(self.evidence, list) else [self.evidence]
+        return any(o in text for o in options)
 
     @property
     def unanswerable(self) -> bool:
@@ -80,7 +84,16 @@ def judge(case: Case, answer: Answer) -> tuple[bool, bool | None]:
     assert isinstance(expect, dict)
     if "yesno" in expect:
         right = answer.text.startswith(str(expect["yesno"]))
-        cited = any(case.evidence in c.text for c in answer.citations) if case.evidence else None
+        cited = any(case.holds_evidence(c.text) for c in answer.citations) if case.evidence else None
+        return right, cited
+    if "values" in expect:
+        # Several years: every expected year's figure, and every missing year said to be missing.
+        got = {(f.year, Decimal(f.value)) for f in answer.figures if f.value}
+        right = all((int(v["year"]), Decimal(str(v["value"]))) in got for v in expect["values"])
+        right = right and all(f"{y}年" in answer.text.split("报告中没有")[-1] for y in expect.get("missing_years", []))
+        if "verdict" in expect:
+            right = right and str(expect["verdict"]) in answer.text
+        cited = all(any(c.paragraph_id == f.paragraph_id for c in answer.citations) for f in answer.figures)
         return right, cited
     if "value" in expect:
         if not answer.figures:
@@ -89,7 +102,11 @@ def judge(case: Case, answer: Answer) -> tuple[bool, bool | None]:
         right = Decimal(figure.value) == Decimal(str(expect["value"])) and figure.unit == expect["unit"]
         if "qualifier" in expect:
             right = right and figure.qualifier == expect["qualifier"]
-        cited = any(figure.as_printed in c.text and (case.evidence in c.text) for c in answer.citations)
+        if figure.table:
+            # A table cell is cited by its row's paragraph; the evidence is the row label.
+            cited = any(c.paragraph_id == figure.paragraph_id and case.holds_evidence(c.text) for c in answer.citations)
+        else:
+            cited = any(figure.as_printed in c.text and case.holds_evidence(c.text) for c in answer.citations)
         return right, cited
     text = str(expect.get("text", ""))
     return text in answer.text, any(text in c.text for c in answer.citations)
@@ -108,7 +125,7 @@ def evaluate(assistant, dataset: Dataset) -> list[Outcome]:  # type: ignore[no-u
         if case.evidence:
             chunk_ids = assistant.retrieve(case.question, report_ids=assistant.scope(case.question))
             texts = {c.id: c.text for r in assistant.reports for c in r.chunks}
-            holds = [case.evidence in texts.get(cid, "") for cid in chunk_ids]
+            holds = [case.holds_evidence(texts.get(cid, "")) for cid in chunk_ids]
             hit1, hit3 = any(holds[:1]), any(holds[:3])
         outcomes.append(
             Outcome(case, answer.answered, answer.text, right, cited, hit1, hit3, answer.latency_ms,
@@ -122,7 +139,7 @@ def _rate(values: list[bool]) -> float | None:
 
 
 def metrics(outcomes: list[Outcome]) -> dict[str, float | None]:
-    figures = [o for o in outcomes if isinstance(o.case.expect, dict) and "value" in o.case.expect]
+    figures = [o for o in outcomes if isinstance(o.case.expect, dict) and ("value" in o.case.expect or "values" in o.case.expect)]
     yesno = [o for o in outcomes if isinstance(o.case.expect, dict) and "yesno" in o.case.expect]
     refusals = [o for o in outcomes if o.case.unanswerable]
     answerable = [o for o in outcomes if not o.case.unanswerable]
