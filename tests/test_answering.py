@@ -1,0 +1,127 @@
+"""What the assistant answers, on the samples, the seed and the real reports (session fixture)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+
+def ask(assistant, question):
+    return assistant.ask(question)
+
+
+def test_figure_as_printed_with_qualifier_and_citation(assistant):
+    answer = ask(assistant, "2017年主流媒体报道河南省科技工作多少篇次?")
+    assert answer.answered
+    figure = answer.figures[0]
+    assert (figure.as_printed, figure.value, figure.unit, figure.qualifier) == ("400多篇次", "400", "篇次", "多")
+    citation = answer.citations[0]
+    start, end = citation.highlight
+    assert citation.text[start:end] == "400多篇次"
+    assert citation.section_path[-1] == "(四)媒体公开情况"
+    assert answer.report.agency == "河南省科学技术厅" and answer.report.year == 2017
+
+
+def test_stated_absence_is_zero(assistant):
+    answer = ask(assistant, "2017年科技厅收到多少件信息公开行政复议申请?")
+    assert answer.answered
+    assert answer.figures[0].value == "0"
+    assert "未收到信息公开行政复议申请" in answer.figures[0].as_printed
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "2019年科技厅收到多少件政府信息公开申请?",  # a year not ingested
+        "2017年河南省财政厅收到多少件依申请公开?",  # an agency not ingested
+        "2017年科技厅门户网站的访问量是多少?",  # a metric the report never gives
+        "2017年科技厅政务微博有多少粉丝?",  # a channel the report never mentions
+    ],
+)
+def test_refuses_rather_than_guess(assistant, question):
+    answer = ask(assistant, question)
+    assert not answer.answered
+    assert answer.figures == [] and answer.citations == []
+    assert answer.text.startswith("报告中没有说明")
+
+
+def test_year_filters_not_just_scores(assistant):
+    first = ask(assistant, "2017年清河市教育局共收到多少件政府信息公开申请?")
+    second = ask(assistant, "2018年清河市教育局共收到多少件政府信息公开申请?")
+    assert (first.figures[0].value, first.report.year) == ("9", 2017)
+    assert (second.figures[0].value, second.report.year) == ("17", 2018)
+
+
+def test_chinese_numeral_year(assistant):
+    answer = ask(assistant, "二〇一七年科技厅收到多少件依申请公开?")
+    assert answer.answered and answer.figures[0].value == "6"
+
+
+def test_yes_no(assistant):
+    assert ask(assistant, "2017年科技厅依申请公开是否收费?").text.startswith("否")
+    assert ask(assistant, "2017年科技厅有没有因为信息公开被告上法庭?").text.startswith("是")
+
+
+def test_passage_question_quotes_sections(assistant):
+    answer = ask(assistant, "科技厅政府信息公开工作存在哪些问题?")
+    assert answer.answered and answer.figures == []
+    assert any("存在问题" in " ".join(c.section_path) for c in answer.citations)
+
+
+def test_table_cell_answer_cites_table_row_and_column(assistant):
+    answer = ask(assistant, "2023年平潭予以公开多少件?")
+    assert answer.answered
+    figure = answer.figures[0]
+    assert (figure.value, figure.unit) == ("22", "件")
+    assert figure.table == "三、收到和处理政府信息公开申请情况"
+    assert "予以公开" in figure.row and figure.column == "总计"
+    assert "予以公开" in answer.citations[0].text
+
+
+def test_not_applicable_cell_is_not_zero(assistant):
+    answer = ask(assistant, "2021年青石县交通运输局规章本年制发多少件?")
+    assert answer.answered
+    assert answer.figures[0].value == "" and answer.figures[0].as_printed == "/"
+    assert "不适用" in answer.text
+
+
+def test_undecodable_row_is_refused_with_reason(assistant):
+    answer = ask(assistant, "2021年平潭行政规范性文件本年制发多少件?")
+    assert not answer.answered
+    assert "无法唯一确定" in answer.text
+
+
+def test_series_lists_years_and_names_missing_ones(assistant):
+    answer = ask(assistant, "2016年到2023年平潭每年收到多少件政府信息公开申请?")
+    assert answer.answered
+    got = {f.year: Decimal(f.value) for f in answer.figures}
+    assert got == {2016: 0, 2021: 70, 2023: 81}
+    missing = answer.text.split("报告中没有")[-1]
+    for year in (2017, 2018, 2019, 2020, 2022):
+        assert f"{year}年" in missing
+    assert {c.year for c in answer.citations} == {2016, 2021, 2023}
+
+
+def test_comparison_states_both_figures_and_difference(assistant):
+    answer = ask(assistant, "2023年平潭收到的政府信息公开申请比2021年多还是少?")
+    assert answer.answered
+    assert {(f.year, f.value) for f in answer.figures} == {(2021, "70"), (2023, "81")}
+    assert "多11件" in answer.text
+
+
+def test_comparison_with_a_missing_year_is_not_answered(assistant):
+    answer = ask(assistant, "2021年平潭收到的申请比2020年多还是少?")
+    assert not answer.answered
+    assert "2020年" in answer.text and "无法比较" in answer.text
+
+
+def test_extreme_over_years(assistant):
+    answer = ask(assistant, "平潭哪一年收到的政府信息公开申请最多?")
+    assert answer.answered and "2023年最多" in answer.text
+
+
+def test_alias_naming_two_agencies(assistant):
+    # 平潭 names both the county government (2012) and the experimental zone (2016 on).
+    answer = ask(assistant, "2016年平潭主动公开政府信息多少条?")
+    assert answer.figures[0].value == "3460" and answer.report.agency == "平潭综合实验区"
