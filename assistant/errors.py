@@ -12,6 +12,10 @@ from __future__ import annotations
 class AssistantError(Exception):
     status = 500
 
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field  # the request field at fault, for the API's error details
+
 
 class QuestionInvalid(AssistantError):
     status = 422

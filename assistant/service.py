@@ -67,10 +67,13 @@ class Assistant:
         started = time.perf_counter()
         text = (text or "").strip()
         if not text:
-            raise QuestionInvalid("The question is empty: ask something, e.g. “2017年收到多少件政府信息公开申请？”.")
+            raise QuestionInvalid(
+                "The question is empty: ask something, e.g. “2017年收到多少件政府信息公开申请？”.", field="question"
+            )
         if len(text) > self.settings.max_question_chars:
             raise QuestionInvalid(
-                f"The question is {len(text)} characters long; the limit is {self.settings.max_question_chars}."
+                f"The question is {len(text)} characters long; the limit is {self.settings.max_question_chars}.",
+                field="question",
             )
         with self._lock:
             reports, retriever, answerer = self.reports, self.retriever, self.answerer

@@ -42,7 +42,8 @@ def create_app(settings: Settings | None = None, *, assistant: Assistant | None 
 
     @app.exception_handler(AssistantError)
     async def _assistant_error(_: Request, exc: AssistantError) -> JSONResponse:
-        return error_body(exc.status, str(exc))
+        details = [{"field": exc.field, "problem": str(exc)}] if exc.field else []
+        return error_body(exc.status, str(exc), details)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
