@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import math
 import re
+
+import jieba
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from assistant.question import DECISIVE, Question, concepts_in
+from assistant.question import CONCEPTS, DECISIVE, Question, concepts_in
 from assistant.retrieval import bigram_tokens
 from assistant.schemas import Answer, Citation, FigureAnswer, ReportRef, Understanding
 from ingest.model import Figure, Paragraph, Report
@@ -20,9 +22,11 @@ from ingest.model import Figure, Paragraph, Report
 # Units that may answer each other. Money and percentages only answer money and percentages;
 # the counting words of a question (几次, 几份, 几个) are loose, and 人 may ask for 件 (几个人申请).
 _MONEY = {"元", "万元", "亿元"}
-_PEOPLE = {"人", "人次", "位", "件"}
+_PEOPLE = {"人", "人次", "位", "名"}
+_DAYS = {"天", "工作日"}
 _COUNTS = {"件", "条", "次", "个", "份", "篇", "篇次", "项", "场", "期", "家", "起", "批"}
-_UNIT_FAMILIES = (_MONEY, {"%"}, _PEOPLE, _COUNTS)
+# 几个人申请 counts requests: 人 may be answered in 件, but 名 (staff) may not.
+_UNIT_FAMILIES = (_MONEY, {"%"}, _PEOPLE, {"人", "件"}, _COUNTS, _DAYS)
 _SAME_UNIT = ({"篇", "篇次"}, {"人", "人次", "位"}, {"件", "起"}, {"元", "万元", "亿元"})
 _NEGATION = re.compile(r"未|没有|无|暂不|不收|免费")
 _SENTENCE = re.compile(r"[^。！？；;]+[。！？；;]?")
@@ -39,7 +43,7 @@ def units_compatible(asked: str | None, figure: Figure) -> bool:
         return True
     if figure.value == 0 and figure.qualifier == "" and not figure.as_printed[:1].isdigit():
         # A stated absence (未收到…) has no printed unit: it answers any count, or money for fees.
-        return (asked in _MONEY) == (printed in _MONEY)
+        return asked in _MONEY if printed in _MONEY else asked in _COUNTS | _PEOPLE
     return any(asked in family and printed in family for family in _UNIT_FAMILIES)
 
 
@@ -188,6 +192,8 @@ class Answerer:
         if question.metric:
             by_key = {f.metric: f for f in report.figures if f.metric}
             cells = [by_key[k] for k in question.metric.keys if k in by_key]
+            if any(not units_compatible(question.unit, c) for c in cells if c.value is not None):
+                cells = []  # 多少个项目 is not answered by an amount in 万元
         prose = self.best_figures(question, [report.id], boosted)
         if cells:
             # The same number in a sentence reads better than table cells: cite the sentence when
@@ -200,6 +206,9 @@ class Answerer:
 
     def _figure_answer(self, question, report_ids, boosted, understanding, nearest) -> Answer:  # type: ignore[no-untyped-def]
         reports = [self.reports[r] for r in report_ids]
+        unknown = [] if question.concepts & DECISIVE or question.metric else _unmentioned(question, reports)
+        if unknown:
+            return self._refuse(question, f"报告中没有提到“{unknown[0]}”。", understanding, nearest)
         if question.mode != "single":
             return self._years_answer(question, reports, boosted, understanding, nearest)
         findings = [f for f in (self.finding(question, r, boosted) for r in reports) if f]
@@ -282,6 +291,11 @@ class Answerer:
                 plain = f"{value}{figure.unit}"
                 parts.append(figure.as_printed + ("" if figure.as_printed == plain else f"（即{plain}{'，约数' if figure.qualifier else ''}）"))
         text = "；".join(parts)
+        total = _total(evidence) if len(evidence) > 1 else None
+        if total is not None:
+            # The table splits what was asked (行政诉讼: direct and after reconsideration): the total
+            # is the sum of the cited cells, and the cells are shown with it.
+            text = f"共{_fmt(total)}{first.figure.unit}（{text}）"  # type: ignore[union-attr]
         if not with_source:
             return text
         meta = first.report.meta
@@ -293,6 +307,24 @@ class Answerer:
     def _answer(self, question: Question, understanding: Understanding, *, text: str, evidence: list[Evidence], confidence: float) -> Answer:
         figures = []
         citations: list[Citation] = []
+        total = _total(evidence) if question.mode == "single" and len(evidence) > 1 else None
+        if total is not None:
+            first = evidence[0]
+            cell = first.figure.cell  # type: ignore[union-attr]
+            figures.append(
+                FigureAnswer(
+                    as_printed="+".join(e.figure.as_printed for e in evidence),  # type: ignore[union-attr]
+                    value=_fmt(total),
+                    unit=first.figure.unit,  # type: ignore[union-attr]
+                    label="合计（表中各项之和）: " + " + ".join(e.figure.context for e in evidence),  # type: ignore[union-attr]
+                    report_id=first.report.id,
+                    year=first.report.meta.year,
+                    paragraph_id=first.paragraph.id,
+                    table=cell.table if cell else None,
+                    row=question.metric.label if question.metric else None,
+                    column="合计",
+                )
+            )
         for e in evidence:
             figure = e.figure
             assert figure is not None
@@ -394,6 +426,29 @@ def _strip_identity(text: str, reports: Sequence[Report] | object) -> str:
         for alias in sorted((report.meta.agency, *report.meta.aliases), key=len, reverse=True):
             text = text.replace(alias, "")
     return re.sub(r"(?:19|20)\d{2}\s*年度?|[〇零一二三四五六七八九]{4}年|多少|是否|有没有|几", "", text)
+
+
+# Words of asking, not of the topic.
+_ASKING_WORDS = frozenset({"多少", "一共", "总共", "共计", "哪些", "什么", "情况", "全年", "今年", "去年", "那年", "一年",
+                           "哪一年", "每年", "历年", "有没有", "是否", "是不是", "数量", "数目", "总数", "分别", "各有"})
+
+
+def _unmentioned(question: Question, reports: Sequence[Report]) -> list[str]:
+    """Words of the question's topic that no candidate report uses (短视频, 专职): the reports cannot
+    state a figure about them. Only asked of questions without a decisive topic; those are matched
+    by their topic's synonyms instead."""
+    synonyms = [w for words in CONCEPTS.values() for w in words]
+    aliases = {a for r in reports for a in (r.meta.agency, *r.meta.aliases)}
+    missing = []
+    # Whole words (jieba's accurate mode): 短视频 must not pass because 视频 occurs somewhere.
+    for term in jieba.lcut(question.text):
+        if len(term) < 2 or term.isdigit() or term in _ASKING_WORDS or term in aliases or term.startswith(("几", "多少")):
+            continue
+        if any(w in term or term in w for w in synonyms) or any(term in a for a in aliases):
+            continue
+        if not any(term in r.text for r in reports):
+            missing.append(term)
+    return missing
 
 
 def _row_of(key: str) -> str:

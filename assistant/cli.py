@@ -146,13 +146,31 @@ def serve(host: str | None, port: int | None, no_ingest: bool) -> None:
 
 
 @cli.command(name="eval")
-@click.option("--dataset", "datasets", multiple=True, type=click.Path(exists=True, path_type=Path), help="Dataset file(s); default: eval/datasets/*.yaml.")
-@click.option("--json-out", type=click.Path(path_type=Path), help="Write the results as JSON here.")
-def eval_command(datasets: tuple[Path, ...], json_out: Path | None) -> None:
+@click.option("--dataset", "datasets", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Dataset file(s): .yaml, .jsonl or .csv (schema: eval/README.md); default: every file in eval/datasets/.")
+@click.option("--baselines", is_flag=True, help="Also run the plain-LangChain and Langchain-Chatchat baselines on the same index and questions.")
+@click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path), help="Write a self-contained HTML report (index.html) into this folder.")
+@click.option("--json-out", type=click.Path(dir_okay=False, path_type=Path), help="Write the results as JSON here.")
+@click.option("--threshold", "thresholds", multiple=True, metavar="METRIC=VALUE",
+              help="A threshold for every dataset of the run, over the file's own (repeatable), e.g. figure_accuracy=0.95.")
+def eval_command(datasets: tuple[Path, ...], baselines: bool, report_dir: Path | None, json_out: Path | None,
+                 thresholds: tuple[str, ...]) -> None:
     """Run the evaluation datasets against the current index; exit 1 below a dataset's thresholds."""
-    from eval.runner import run
+    from eval.dataset import DatasetError, load_dataset, parse_thresholds
+    from eval.runner import default_paths, run
 
-    ok = run(_assistant(get_settings()), list(datasets), console=console, json_out=json_out, corpus_dir=get_settings().corpus_dir)
+    try:
+        overrides = parse_thresholds(list(thresholds)) if thresholds else None
+        paths = list(datasets) or default_paths()
+        for path in paths:  # a bad file stops the run before the model loads
+            load_dataset(path, thresholds=overrides)
+    except DatasetError as exc:
+        raise click.ClickException(str(exc)) from exc
+    settings = get_settings()
+    # CI logs are no terminal: rich would wrap the comparison table at 80 columns
+    out = console if console.is_terminal else Console(width=max(console.width, 132))
+    ok = run(_assistant(settings), paths, console=out, json_out=json_out, corpus_dir=settings.corpus_dir,
+             baselines=baselines, report_dir=report_dir, thresholds=overrides)
     if not ok:
         raise SystemExit(1)
 

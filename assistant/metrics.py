@@ -38,7 +38,7 @@ T3_ROW_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("unable", ("无法提供",)),
     ("not_processed", ("不予处理",)),
     ("other", ("其他处理",)),
-    ("carried_forward", ("结转下年", "转入下年", "下年度继续")),
+    ("carried_forward", ("结转下年", "转入下年", "下年度继续", "转到下一年", "下一年继续", "转入下一年", "没办完", "未办结")),
     ("carried_over", ("上年结转", "上一年结转", "去年结转")),
     ("result_total", ("办理结果", "办结", "处理了", "办理了", "答复了")),
     ("new", ("新收", "收到", "受理", "提出", "申请数量", "多少件申请", "多少申请", "几件申请")),
@@ -59,12 +59,12 @@ T4_GROUP_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("litigation_direct", ("未经复议", "直接起诉")),
     ("reconsideration", ("行政复议", "复议")),
 )
-_LITIGATION = ("行政诉讼", "诉讼", "起诉", "被告", "打官司", "告上法庭", "应诉")
+_LITIGATION = ("行政诉讼", "诉讼", "起诉", "被告", "官司", "告上法庭", "应诉")
 T4_OUTCOME_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("upheld", ("结果维持", "维持")),
     ("corrected", ("结果纠正", "纠正", "撤销", "败诉")),
     ("other", ("其他结果",)),
-    ("pending", ("尚未审结", "未审结", "还没审结", "未结")),
+    ("pending", ("尚未审结", "未审结", "没审结", "没有审结", "未结")),
 )
 
 # Table 二 (§20 items): row words and column words per format version.
@@ -88,7 +88,7 @@ T2_COLUMN_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("last_year", ("上一年项目", "上年项目")),
     ("change", ("增减", "增/减", "增加", "减少")),
     ("amount", ("金额", "多少钱", "万元")),
-    ("count", ("项目数量", "多少个项目")),
+    ("count", ("项目数量", "多少个项目", "几个项目", "多少项目")),
 )
 _T2_DEFAULT_COLUMN = {"s20_1": "made", "s20_5": "decisions", "s20_6": "decisions", "s20_8": "amount", "s20_9": "amount"}
 
@@ -134,18 +134,22 @@ def metric_for(text: str) -> MetricAsk | None:
     for block, row, words in T2_ROW_WORDS:
         if any(w in text for w in words) and not _REQUEST.search(text):
             column = _first(text, T2_COLUMN_WORDS) or _T2_DEFAULT_COLUMN[block]
+            if block == "s20_9" and re.search(r"(多少|几)个", text):
+                column = "count"  # 多少个…采购项目 asks for the number of projects, not the amount
             return MetricAsk((t2_key(block, row, column),), words[0], words)
 
-    if _NOT_REQUESTS.search(text):
-        return None
-    # The generic rows (收到, 办结 …) need the question to be about requests; the specific ones
-    # (不掌握相关政府信息, 行政执法案卷 …) name themselves.
+    # The generic rows (收到, 办结 …) need the question to be about disclosure requests; the specific
+    # ones (不掌握相关政府信息, 信访举报投诉类申请 …) name themselves.
     row = _first(text, T3_ROW_WORDS)
-    if row in _GENERIC_ROWS and not _REQUEST.search(text):
+    if row in _GENERIC_ROWS and (not _REQUEST.search(text) or _NOT_REQUESTS.search(text)):
         row = None
-    if row is None and _REQUEST.search(text):
+    if row is None and _REQUEST.search(text) and not _NOT_REQUESTS.search(text):
         row = "new"  # a request count with no other row named: 自然人申请了多少件
     if row is None:
         return None
-    column = _first(text, T3_COLUMN_WORDS) or "total"
+    # Look for the applicant type outside the row's own words: 个人隐私 names a reason, not 个人.
+    rest = text
+    for word in dict(T3_ROW_WORDS)[row]:
+        rest = rest.replace(word, " ")
+    column = _first(rest, T3_COLUMN_WORDS) or "total"
     return MetricAsk((t3_key(row, column),), row, dict(T3_ROW_WORDS)[row] if column == "total" else ())

@@ -71,8 +71,14 @@ _FIGURE_WORDS = re.compile(r"多少|几[件条个次人篇项场期家份位]|�
 _YESNO_WORDS = re.compile(r"是否|有没有|有无|是不是|能否|可否|有过|吗[?？。]?$")
 _UNIT_WORDS = re.compile(r"(?:多少|几)(" + "|".join(u for u in UNITS if not u.startswith("余") and u != "%") + ")")
 _MONEY = re.compile(r"多少钱|多少费用|费用多少|金额|收费多少|收了多少")
+_RATE = re.compile(r"率|比例|百分之|占比")
 _COUNT_NOUN = re.compile(r"(人|条|件|篇|次|场|个)数")
-_AGENCY_WORD = re.compile(r"[\u4e00-\u9fa5]{1,8}(?:厅|局|委员会|委|署|办公室)")
+# A body named in the question: …厅/局/委/署/办公室, or a place's government (鹭汀县人民政府) —
+# never the 政府 of 政府信息.
+_AGENCY_WORD = re.compile(
+    r"[\u4e00-\u9fa5]{1,12}?(?:厅|局|委员会|委|署|办公室)|[\u4e00-\u9fa5]{2,4}?(?:省|市|县|区|镇|乡)(?:人民)?政府(?!信息)"
+)
+_PLACE_IN = re.compile(r"([\u4e00-\u9fa5]{2,3}?)(?:省|市|县|区)")
 YEARS_RE = re.compile(r"(?:19|20)\d{2}\s*年度?|[〇零一二三四五六七八九]{4}\s*年度?")
 _QUESTION_NOISE = set("的了吗呢啊吧么是在和与及共总")
 
@@ -83,6 +89,7 @@ _ASKING = re.compile(r"多少|是否|有没有|有无|是不是|几[件条个次
 _RANGE = re.compile(r"((?:19|20)\d{2})\s*年?度?\s*(?:到|至|-|—|~|～)\s*((?:19|20)\d{2})\s*年")
 _EACH_YEAR = re.compile(r"每年|历年|各年|每一年|逐年|这几年|近几年|哪一?年")
 _COMPARE = re.compile(r"多还是少|少还是多|增加还是减少|增还是减|相比|对比|比.{0,16}(多|少|增|减|高|低)|变化")
+_COMPARED_WITH = re.compile(r"(?:与|和|同|跟|相比|较|比起)\s*((?:19|20)\d{2})\s*年度?\s*(?:相比|比较|对比)?")
 _EXTREME = re.compile(r"(最多|最高|最大|最少|最低|最小)")
 
 
@@ -126,9 +133,29 @@ def place_of(agency: str) -> str | None:
     return match.group(1) if match else None
 
 
+def _names_other_agency(word: str, reports: Sequence[ReportMeta]) -> bool:
+    """Whether an agency name in the question (财政局, 槐川区人社局, 鹭汀县人民政府) is none of the
+    reports' agencies: no alias of the same kind of body covers it, or it names another place."""
+    word = re.sub(r"^[年度的在和与及向给对被由让跟同]+", "", word)
+    if len(word) >= 2 and word[-2] in "本我该此":
+        return False  # 本局, 我厅: the report's own agency
+    for meta in reports:
+        place = place_of(meta.agency)
+        # A word naming a place must name this agency's place (霁川市教育局 is not 清河市教育局).
+        if not (place and place in word) and _PLACE_IN.match(word):
+            continue
+        for alias in (meta.agency, *meta.aliases):
+            if (alias in word and alias[-1] == word[-1]) or word in alias:
+                return False
+    return True
+
+
 def resolve_agency(text: str, reports: Sequence[ReportMeta]) -> tuple[tuple[str, ...], tuple[str, ...], str | None]:
     """(agencies named by the longest alias in the question, agencies named by any alias — 平潭
     names two —, a name in the question that matches no report's agency, or None)."""
+    for word in _AGENCY_WORD.findall(text):
+        if _names_other_agency(word, reports):
+            return (), (), word
     matched: dict[str, int] = {}
     for meta in reports:
         for alias in (meta.agency, *meta.aliases):
@@ -137,10 +164,6 @@ def resolve_agency(text: str, reports: Sequence[ReportMeta]) -> tuple[tuple[str,
     if matched:
         longest = max(matched.values())
         return tuple(a for a, n in matched.items() if n == longest), tuple(matched), None
-    known = [a for m in reports for a in (m.agency, *m.aliases)]
-    for word in _AGENCY_WORD.findall(text):
-        if not any(word in a or a in word for a in known):
-            return (), (), word
     # Only the place is named (清河教育公众号): the agencies of that place.
     by_place = tuple(dict.fromkeys(m.agency for m in reports if (p := place_of(m.agency)) and p in text))
     return by_place, by_place, None
@@ -159,6 +182,9 @@ def understand(text: str, reports: Sequence[ReportMeta]) -> Question:
         mode = "extreme"
     elif _COMPARE.search(text) and len(years) == 2:
         mode = "compare"
+        base = _COMPARED_WITH.search(text)
+        if base and int(base.group(1)) == years[0]:
+            years = [years[1], years[0]]  # 与2021年相比，2023年…: 2023 is the subject
     elif len(years) > 1 or each_year:
         mode = "series"
     else:
@@ -170,7 +196,7 @@ def understand(text: str, reports: Sequence[ReportMeta]) -> Question:
     else:
         intent = "passage"
     unit_match = _UNIT_WORDS.search(text)
-    unit = unit_match.group(1) if unit_match else ("元" if _MONEY.search(text) else None)
+    unit = unit_match.group(1) if unit_match else ("元" if _MONEY.search(text) else "%" if _RATE.search(text) else None)
     if unit is None:
         # 人数 "number of people", 条数 "number of items" … name the unit without 多少X.
         implied = _COUNT_NOUN.search(text)

@@ -91,9 +91,10 @@ class Assistant:
         question = understand(text, [r.meta for r in self.reports])
         return [d.metadata["chunk_id"] for d in self.retriever.invoke(question.search_text or text, report_ids=report_ids)]
 
-    def scope(self, text: str) -> list[str] | None:
+    def scope(self, text: str, filters: AskFilters | None = None) -> list[str] | None:
+        """The ids of the reports ask() would search for this question (None: it would refuse)."""
         question = understand(text, [r.meta for r in self.reports])
-        candidates, _ = self._candidates(question, self.reports, None)
+        candidates, _ = self._candidates(question, self.reports, filters)
         return [r.id for r in candidates] or None
 
     @staticmethod

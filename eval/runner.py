@@ -1,195 +1,348 @@
-"""Run evaluation datasets against an Assistant and print what evaluators need.
+"""Run evaluation datasets against the current index — ours and, with ``baselines=True``, two
+baselines on the same index and questions with the same answerer — and report: a table in the
+terminal, JSON for machines, a self-contained HTML page. Thresholds apply to our system only.
 
-Figure accuracy (value and unit exactly right, qualifier too when the dataset gives one),
-citation accuracy (the cited paragraph holds the figure as printed and the expected evidence),
-yes/no accuracy, refusal accuracy (unanswerable questions refused, answerable ones not),
-retrieval hit@1/hit@3 (a retrieved chunk holds the evidence), latency p50/p95.
+Metrics are defined in eval/scoring.py, the dataset schema in eval/dataset.py (and eval/README.md),
+the baselines in eval/baselines.py.
 """
 
 from __future__ import annotations
 
 import json
-import statistics
-from dataclasses import asdict, dataclass, field
-from decimal import Decimal
+import math
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from assistant.errors import AssistantError
 from assistant.index import Overrides
-from assistant.schemas import Answer
+from assistant.schemas import AskFilters
+from eval.baselines import SPECS, Baseline
+from eval.dataset import LOWER_IS_BETTER, Case, Dataset, DatasetError, load_dataset
+from eval.scoring import Outcome, check_thresholds, describe, failed_outcome, metrics, ratio
 
 DATASETS_DIR = Path(__file__).parent / "datasets"
 REPO = Path(__file__).resolve().parents[1]
+OURS = "ours"
+OUR_DESCRIPTION = ("paragraph chunks within a section; dense + BM25 (jieba words) + BM25 (bigrams), RRF; "
+                   "the question's year and agency filter the reports")
 
+
+def default_paths() -> list[Path]:
+    return sorted(p for p in DATASETS_DIR.iterdir() if p.suffix.lower() in (".yaml", ".yml", ".jsonl", ".csv"))
+
+
+# ---- systems ----------------------------------------------------------------------------------
+
+class OurSystem:
+    name = OURS
+    title = "nianbao (ours)"
+    description = OUR_DESCRIPTION
+
+    def __init__(self, assistant) -> None:  # type: ignore[no-untyped-def]
+        self.assistant = assistant
+        self.texts = {c.id: (c.report_id, c.text) for r in assistant.reports for c in r.chunks}
+
+    def run(self, case: Case, report_id: str | None) -> Outcome:
+        filters = AskFilters(year=case.year, agency=case.agency or None) if (case.year or case.agency) else None
+        started = time.perf_counter()
+        try:
+            answer = self.assistant.ask(case.question, filters)
+        except AssistantError as exc:
+            return failed_outcome(case, self.name, str(exc), round((time.perf_counter() - started) * 1000, 1))
+        ranked_ids = self.assistant.retrieve(case.question, report_ids=self.assistant.scope(case.question, filters))
+        ranked = [(cid, *self.texts.get(cid, ("", ""))) for cid in ranked_ids]
+        outcome = describe(case, answer, system=self.name, latency_ms=answer.latency_ms, report_id=report_id, ranked_texts=ranked)
+        outcome.nearest = [c.paragraph_id for c in answer.nearest]
+        return outcome
+
+
+class BaselineSystem:
+    def __init__(self, baseline: Baseline, assistant) -> None:  # type: ignore[no-untyped-def]
+        self.baseline = baseline
+        self.assistant = assistant
+        self.name = baseline.name
+        self.title = baseline.spec.title
+        self.description = baseline.spec.description
+
+    def run(self, case: Case, report_id: str | None) -> Outcome:
+        started = time.perf_counter()
+        try:
+            answer, retrieved = self.baseline.ask(self.assistant.answerer, case.question)
+        except Exception as exc:  # noqa: BLE001 - a baseline's failure is its score, not the run's end
+            return failed_outcome(case, self.name, f"{type(exc).__name__}: {exc}", round((time.perf_counter() - started) * 1000, 1))
+        ranked = [(c.id, c.report_id, c.text) for c in retrieved.chunks]
+        outcome = describe(case, answer, system=self.name, latency_ms=answer.latency_ms, report_id=report_id, ranked_texts=ranked)
+        outcome.nearest = [c.paragraph_id for c in answer.nearest]
+        return outcome
+
+
+# ---- one dataset --------------------------------------------------------------------------------
 
 @dataclass
-class Case:
-    question: str
-    expect: dict | str
-    category: str
-    evidence: str | list[str] = ""  # text the citation must hold; a list means any one of them
-
-    def holds_evidence(self, text: str) -> bool:
-        options = self.evidence if isinstance(self.evidence, list) else [self.evidence]
-        return any(o in text for o in options)
+class DatasetResult:
+    dataset: Dataset
+    systems: list[dict]  # name, title, description (ours first)
+    outcomes: dict[str, list[Outcome]]
+    metrics: dict[str, dict[str, float | None]]
+    failed: dict[str, tuple[float, float]] = field(default_factory=dict)  # ours: metric → (value, threshold)
+    unmeasured: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    baseline_build: dict[str, dict] = field(default_factory=dict)
 
     @property
-    def unanswerable(self) -> bool:
-        return self.expect == "unanswerable"
+    def passed(self) -> bool:
+        return not self.failed
+
+    @property
+    def baselines(self) -> list[str]:
+        return [s["name"] for s in self.systems if s["name"] != OURS]
+
+    def ratios(self) -> dict[str, dict[str, float | None]]:
+        ours = self.metrics[OURS]
+        return {b: {k: ratio(ours.get(k), v) for k, v in self.metrics[b].items() if k != "questions"} for b in self.baselines}
+
+    def to_dict(self) -> dict:
+        def finite(value: float | None) -> float | None:
+            return None if value is None or math.isinf(value) or math.isnan(value) else value
+
+        return {
+            "name": self.dataset.name,
+            "description": self.dataset.description,
+            "source": self.dataset.path,
+            "questions": len(self.dataset.cases),
+            "systems": self.systems,
+            "thresholds": self.dataset.thresholds,
+            "passed": self.passed,
+            "failed_thresholds": {k: {"value": v, "threshold": t} for k, (v, t) in self.failed.items()},
+            "unmeasured_thresholds": self.unmeasured,
+            "metrics": self.metrics,
+            "ratios": {b: {k: finite(v) for k, v in r.items()} for b, r in self.ratios().items()},
+            "baseline_build": self.baseline_build,
+            "warnings": self.warnings,
+            "seconds": round(self.seconds, 1),
+            "outcomes": {name: [o.to_dict() for o in outcomes] for name, outcomes in self.outcomes.items()},
+        }
 
 
-@dataclass
-class Dataset:
-    name: str
-    cases: list[Case]
-    thresholds: dict[str, float] = field(default_factory=dict)
-    corpus: list[str] = field(default_factory=list)  # relative to NIANBAO_CORPUS_DIR
-    files: list[str] = field(default_factory=list)  # relative to the repository
+def resolve_report(reports, ref: str) -> str | None:  # type: ignore[no-untyped-def]
+    """A case's ``report``: a report id, a title, or a part of exactly one title."""
+    if not ref:
+        return None
+    for report in reports:
+        if ref in (report.id, report.meta.title):
+            return report.id
+    matches = [r.id for r in reports if ref in r.meta.title or ref in r.meta.source]
+    return matches[0] if len(matches) == 1 else None
 
 
-@dataclass
-class Outcome:
-    case: Case
-    answered: bool
-    text: str
-    correct: bool
-    cited: bool | None
-    hit1: bool | None
-    hit3: bool | None
-    latency_ms: float
-    citations: list[str]
-
-
-def load_dataset(path: Path) -> Dataset:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    cases = [
-        Case(question=q["question"], expect=q["expect"], category=q.get("category", "other"), evidence=q.get("evidence", ""))
-        for q in raw["questions"]
-    ]
-    return Dataset(name=raw.get("name", path.stem), cases=cases, thresholds=raw.get("thresholds", {}),
-                   corpus=raw.get("corpus", []), files=raw.get("files", []))
-
-
-def judge(case: Case, answer: Answer) -> tuple[bool, bool | None]:
-    """(is the answer right, does its citation hold the figure) for one case."""
-    if case.unanswerable:
-        return not answer.answered, None
-    if not answer.answered:
-        return False, False
-    expect = case.expect
-    assert isinstance(expect, dict)
-    if "yesno" in expect:
-        right = answer.text.startswith(str(expect["yesno"]))
-        cited = any(case.holds_evidence(c.text) for c in answer.citations) if case.evidence else None
-        return right, cited
-    if "values" in expect:
-        # Several years: every expected year's figure, and every missing year said to be missing.
-        got = {(f.year, Decimal(f.value)) for f in answer.figures if f.value}
-        right = all((int(v["year"]), Decimal(str(v["value"]))) in got for v in expect["values"])
-        right = right and all(f"{y}年" in answer.text.split("报告中没有")[-1] for y in expect.get("missing_years", []))
-        if "verdict" in expect:
-            right = right and str(expect["verdict"]) in answer.text
-        cited = all(any(c.paragraph_id == f.paragraph_id for c in answer.citations) for f in answer.figures)
-        return right, cited
-    if "value" in expect:
-        if not answer.figures:
-            return False, False
-        figure = answer.figures[0]
-        right = Decimal(figure.value) == Decimal(str(expect["value"])) and figure.unit == expect["unit"]
-        if "qualifier" in expect:
-            right = right and figure.qualifier == expect["qualifier"]
-        if figure.table:
-            # A table cell is cited by its row's paragraph; the evidence is the row label.
-            cited = any(c.paragraph_id == figure.paragraph_id and case.holds_evidence(c.text) for c in answer.citations)
-        else:
-            cited = any(figure.as_printed in c.text and case.holds_evidence(c.text) for c in answer.citations)
-        return right, cited
-    text = str(expect.get("text", ""))
-    return text in answer.text, any(text in c.text for c in answer.citations)
-
-
-def evaluate(assistant, dataset: Dataset) -> list[Outcome]:  # type: ignore[no-untyped-def]
-    outcomes = []
+def evaluate(dataset: Dataset, systems: list, reports) -> DatasetResult:  # type: ignore[no-untyped-def]
+    started = time.perf_counter()
+    warnings = []
+    report_ids: list[str | None] = []
     for case in dataset.cases:
-        try:
-            answer = assistant.ask(case.question)
-        except AssistantError as exc:
-            outcomes.append(Outcome(case, False, f"error: {exc}", case.unanswerable, None, None, None, 0.0, []))
+        rid = resolve_report(reports, case.report)
+        if case.report and rid is None:
+            warnings.append(f"report {case.report!r} (for “{case.question}”) is not one indexed report; not checked")
+        report_ids.append(rid)
+    # question by question, every system in turn: a change in the machine's load hits all systems alike
+    outcomes: dict[str, list[Outcome]] = {s.name: [] for s in systems}
+    for case, rid in zip(dataset.cases, report_ids):
+        for system in systems:
+            outcomes[system.name].append(system.run(case, rid))
+    scores = {name: metrics(found) for name, found in outcomes.items()}
+    failed, unmeasured = check_thresholds(scores[OURS], dataset.thresholds)
+    return DatasetResult(
+        dataset=dataset,
+        systems=[{"name": s.name, "title": s.title, "description": s.description} for s in systems],
+        outcomes=outcomes,
+        metrics=scores,
+        failed=failed,
+        unmeasured=unmeasured,
+        warnings=warnings,
+        seconds=time.perf_counter() - started,
+    )
+
+
+# ---- formatting -----------------------------------------------------------------------------------
+
+METRIC_LABELS = {
+    "accuracy": "accuracy (all questions)",
+    "figure_accuracy": "figure accuracy",
+    "yesno_accuracy": "yes/no accuracy",
+    "text_accuracy": "passage accuracy",
+    "citation_precision": "citation precision",
+    "citation_recall": "citation recall",
+    "refusal_precision": "refusal precision",
+    "refusal_recall": "refusal recall",
+    "false_refusal_rate": "false-refusal rate",
+    "retrieval_hit@1": "retrieval hit@1",
+    "retrieval_hit@5": "retrieval hit@5",
+    "retrieval_mrr": "retrieval MRR",
+    "latency_p50_ms": "latency p50",
+    "latency_p95_ms": "latency p95",
+}
+
+
+def label(key: str) -> str:
+    if key.startswith("category:"):
+        return "accuracy · " + key.split(":", 1)[1]
+    return METRIC_LABELS.get(key, key)
+
+
+def fmt_value(key: str, value: float | None) -> str:
+    if value is None:
+        return "—"
+    if key.endswith("_ms"):
+        return f"{value:,.0f} ms" if value >= 100 else f"{value:.1f} ms"
+    if key == "retrieval_mrr":
+        return f"{value:.3f}"
+    if key == "questions":
+        return f"{value:.0f}"
+    return f"{value:.1%}"
+
+
+def fmt_ratio(value: float | None) -> str:
+    if value is None:
+        return "—"
+    if math.isinf(value):
+        return "∞"
+    return f"{value:.2f}×"
+
+
+def fmt_threshold(key: str, threshold: float | None) -> str:
+    if threshold is None:
+        return ""
+    return ("≤ " if key in LOWER_IS_BETTER else "≥ ") + fmt_value(key, threshold)
+
+
+def metric_rows(result: DatasetResult) -> list[str]:
+    keys: list[str] = []
+    for scores in result.metrics.values():
+        keys.extend(k for k in scores if k != "questions" and k not in keys)
+    return keys
+
+
+def print_result(console: Console, result: DatasetResult) -> None:
+    ds = result.dataset
+    table = Table(title=f"{ds.name}: {len(ds.cases)} questions", title_justify="left")
+    table.add_column("metric")
+    for system in result.systems:
+        table.add_column(system["name"], justify="right")
+    for b in result.baselines:
+        table.add_column(f"ours/{b}", justify="right")
+    table.add_column("threshold", justify="right")
+    ratios = result.ratios()
+    for key in metric_rows(result):
+        cells = [fmt_value(key, result.metrics[s["name"]].get(key)) for s in result.systems]
+        cells += [fmt_ratio(ratios[b].get(key)) for b in result.baselines]
+        threshold = fmt_threshold(key, ds.thresholds.get(key))
+        if key in result.failed:
+            threshold = f"[red]{threshold} ✗[/red]"
+        elif threshold:
+            threshold = f"[green]{threshold} ✓[/green]"
+        table.add_row(label(key), *cells, threshold)
+    console.print(table)
+    for system in result.systems:
+        if system["name"] != OURS:
+            console.print(f"  [dim]{system['name']}: {escape(system['description'])}[/dim]")
+    for warning in result.warnings:
+        console.print(f"[yellow]! {escape(warning)}[/yellow]")
+    for name, outcomes in result.outcomes.items():
+        wrong = [o for o in outcomes if not o.correct]
+        if not wrong:
+            console.print(f"[green]{name}: every answer right.[/green]")
             continue
-        right, cited = judge(case, answer)
-        hit1 = hit3 = None
-        if case.evidence:
-            chunk_ids = assistant.retrieve(case.question, report_ids=assistant.scope(case.question))
-            texts = {c.id: c.text for r in assistant.reports for c in r.chunks}
-            holds = [case.holds_evidence(texts.get(cid, "")) for cid in chunk_ids]
-            hit1, hit3 = any(holds[:1]), any(holds[:3])
-        outcomes.append(
-            Outcome(case, answer.answered, answer.text, right, cited, hit1, hit3, answer.latency_ms,
-                    [c.paragraph_id for c in answer.citations])
-        )
-    return outcomes
+        console.print(f"[bold]{name}: {len(wrong)} wrong or refused[/bold]")
+        for o in wrong:
+            cited = ", ".join(c["paragraph_id"] for c in o.citations) or "nothing"
+            console.print(
+                f"  [red]✗[/red] [{escape(o.case.category)}] {escape(o.case.question)}\n"
+                f"      expected {escape(o.expected_text())}; got {escape(o.text.splitlines()[0][:150] if o.text else '')!r}\n"
+                f"      cited: {escape(cited)}",
+                highlight=False,
+            )
+    if result.unmeasured:
+        console.print(f"[yellow]{ds.name}: no question measures {', '.join(result.unmeasured)}; its threshold is not checked.[/yellow]")
+    if result.failed:
+        failed = "; ".join(f"{label(k)} {fmt_value(k, v)} (threshold {fmt_threshold(k, t)})" for k, (v, t) in result.failed.items())
+        console.print(f"[red]{ds.name} is below its thresholds: {failed}[/red]")
 
 
-def _rate(values: list[bool]) -> float | None:
-    return sum(values) / len(values) if values else None
+# ---- the run ----------------------------------------------------------------------------------
+
+def _local(dataset: Dataset, name: str) -> Path:
+    """A dataset's ``files`` entry: absolute, next to the dataset file, or relative to the repository."""
+    path = Path(name)
+    if path.is_absolute():
+        return path
+    beside = Path(dataset.path).parent / path
+    return beside if dataset.path and beside.exists() else REPO / path
 
 
-def metrics(outcomes: list[Outcome]) -> dict[str, float | None]:
-    figures = [o for o in outcomes if isinstance(o.case.expect, dict) and ("value" in o.case.expect or "values" in o.case.expect)]
-    yesno = [o for o in outcomes if isinstance(o.case.expect, dict) and "yesno" in o.case.expect]
-    refusals = [o for o in outcomes if o.case.unanswerable]
-    answerable = [o for o in outcomes if not o.case.unanswerable]
-    latencies = sorted(o.latency_ms for o in outcomes if o.latency_ms)
-    result: dict[str, float | None] = {
-        "questions": float(len(outcomes)),
-        "figure_accuracy": _rate([o.correct for o in figures]),
-        "citation_accuracy": _rate([bool(o.cited) for o in figures + yesno if o.correct]),
-        "yesno_accuracy": _rate([o.correct for o in yesno]),
-        "refusal_accuracy": _rate([o.correct for o in refusals]),
-        "false_refusal_rate": _rate([not o.answered for o in answerable]),
-        "retrieval_hit@1": _rate([bool(o.hit1) for o in outcomes if o.hit1 is not None]),
-        "retrieval_hit@3": _rate([bool(o.hit3) for o in outcomes if o.hit3 is not None]),
-        "latency_p50_ms": statistics.median(latencies) if latencies else None,
-        "latency_p95_ms": latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))] if latencies else None,
-    }
-    for category in sorted({o.case.category for o in outcomes}):
-        result[f"category:{category}"] = _rate([o.correct for o in outcomes if o.case.category == category])
-    return result
-
-
-def run(assistant, paths: list[Path], *, console: Console, json_out: Path | None = None, corpus_dir: Path | None = None) -> bool:  # type: ignore[no-untyped-def]
-    """Run each dataset; True when every dataset meets its thresholds."""
-    paths = paths or sorted(DATASETS_DIR.glob("*.yaml"))
-    all_ok = True
-    report: dict[str, dict] = {}
-    for path in paths:
-        dataset = load_dataset(path)
+def run(assistant, paths: list[Path], *, console: Console, json_out: Path | None = None,  # type: ignore[no-untyped-def]
+        corpus_dir: Path | None = None, baselines: bool = False, report_dir: Path | None = None,
+        thresholds: dict[str, float] | None = None) -> bool:
+    """Run each dataset; True when every dataset meets its thresholds (ours)."""
+    paths = list(paths) or default_paths()
+    datasets = [load_dataset(p, thresholds=thresholds) for p in paths]  # every file checked before anything runs
+    results: list[DatasetResult] = []
+    skipped: list[str] = []
+    started = time.perf_counter()
+    store_dir = Path(assistant.settings.data_dir) / "eval-baselines"
+    for dataset in datasets:
         if dataset.corpus:
             if corpus_dir is None or not Path(corpus_dir).is_dir():
                 console.print(f"[yellow]Skipping {dataset.name}: it needs the corpus folder (set NIANBAO_CORPUS_DIR).[/yellow]")
+                skipped.append(dataset.name)
                 continue
             assistant.ingest([Path(corpus_dir) / p for p in dataset.corpus], overrides=Overrides())
         if dataset.files:
-            assistant.ingest([REPO / p for p in dataset.files], overrides=Overrides())
-        outcomes = evaluate(assistant, dataset)
-        scores = metrics(outcomes)
-        table = Table("metric", "value", title=f"{dataset.name}: {len(outcomes)} questions")
-        for key, value in scores.items():
-            table.add_row(key, "—" if value is None else (f"{value:.1f}" if key.endswith("_ms") or key == "questions" else f"{value:.1%}"))
-        console.print(table)
-        for o in outcomes:
-            if not o.correct:
-                console.print(f"[red]✗[/red] [{o.case.category}] {o.case.question}\n    expected {o.case.expect}; got: {o.text[:160]!r} {o.citations}")
-        failed = {k: (scores.get(k), v) for k, v in dataset.thresholds.items() if scores.get(k) is None or scores[k] < v}  # type: ignore[operator]
-        if failed:
-            all_ok = False
-            console.print(f"[red]{dataset.name} is below its thresholds: {failed}[/red]")
-        report[dataset.name] = {"metrics": scores, "failed_thresholds": {k: v for k, v in failed.items()},
-                                "outcomes": [asdict(o) for o in outcomes]}
+            assistant.ingest([_local(dataset, p) for p in dataset.files], overrides=Overrides())
+        systems: list = [OurSystem(assistant)]
+        build: dict[str, dict] = {}
+        if baselines:
+            for spec in SPECS:
+                with console.status(f"Building the {spec.name} baseline index…"):
+                    baseline = Baseline(spec, assistant.reports, embedder=assistant.embedder, store_dir=store_dir,
+                                        k=assistant.settings.top_k, model_name=assistant.settings.embedding_model)
+                build[spec.name] = {"chunks": len(baseline.chunks), "embedded": baseline.embedded,
+                                    "seconds": round(baseline.build_seconds, 1)}
+                systems.append(BaselineSystem(baseline, assistant))
+        with console.status(f"Asking {len(dataset.cases)} questions of {dataset.name} ({len(systems)} systems)…"):
+            result = evaluate(dataset, systems, assistant.reports)
+        result.baseline_build = build
+        print_result(console, result)
+        results.append(result)
+    all_ok = all(r.passed for r in results)
+    payload = {
+        "passed": all_ok,
+        "seconds": round(time.perf_counter() - started, 1),
+        "reports_indexed": len(assistant.reports),
+        "embedding_model": assistant.settings.embedding_model,
+        "top_k": assistant.settings.top_k,
+        "skipped": skipped,
+        "datasets": {r.dataset.name: r.to_dict() for r in results},
+    }
     if json_out:
-        json_out.write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+        json_out = Path(json_out)
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(json.dumps(payload, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+        console.print(f"JSON results: {json_out}")
+    if report_dir:
+        from eval.html_report import write_report
+
+        page = write_report(results, Path(report_dir), payload)
+        console.print(f"HTML report: {page}")
+    summary = ", ".join(f"{r.dataset.name} {'passed' if r.passed else 'FAILED'}" for r in results) or "no dataset ran"
+    console.print(("[green]" if all_ok else "[red]") + f"Evaluation: {summary} ({payload['seconds']:.0f} s).")
     return all_ok
+
+
+__all__ = ["run", "evaluate", "DatasetResult", "OurSystem", "BaselineSystem", "resolve_report", "default_paths",
+           "DatasetError", "load_dataset"]

@@ -14,7 +14,7 @@ import cn2an
 # Units the reports count in, longest first so 篇次 wins over 篇 and 万元 over 元.
 UNITS: tuple[str, ...] = (
     "人次", "篇次", "批次", "万元", "亿元", "余件",
-    "件", "条", "篇", "人", "次", "个", "元", "%", "项", "场", "期", "家", "份", "起", "批", "位",
+    "工作日", "件", "条", "篇", "人", "次", "个", "元", "%", "项", "场", "期", "家", "份", "起", "批", "位", "名", "天",
 )
 _UNIT_RE = "|".join(re.escape(u) for u in UNITS if not u.startswith("余"))
 

@@ -7,8 +7,16 @@ if [ -z "${NIANBAO_CORPUS_DIR:-}" ] && [ -d ../shared/corpus ]; then
   export NIANBAO_CORPUS_DIR="$(cd ../shared/corpus && pwd)"
 fi
 export HF_HUB_OFFLINE=1 TOKENIZERS_PARALLELISM=false
+# headless Chromium renders the evaluation's HTML report in the tests (a screenshot in test-artifacts/)
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "Installing chromium (for the HTML report screenshot)…"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; } \
+    >/dev/null 2>&1 || echo "warning: could not install chromium; the screenshot test will be skipped" >&2
+fi
 export NIANBAO_MODEL_DIR="${NIANBAO_MODEL_DIR:-$PWD/.cache}"
 .venv/bin/python -m pytest "$@"
 eval_dir=$(mktemp -d)
 trap 'rm -rf "$eval_dir"' EXIT
-NIANBAO_DATA_DIR="$eval_dir" .venv/bin/nianbao eval
+# Every dataset in eval/datasets, ours against the two baselines; exit 1 below a dataset's thresholds (ours).
+NIANBAO_DATA_DIR="$eval_dir" .venv/bin/nianbao eval --baselines --report test-artifacts/eval-report \
+  --json-out test-artifacts/eval-report/results.json
