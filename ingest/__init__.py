@@ -124,9 +124,11 @@ def _row_paragraph(cell: TableFigure, paragraphs: tuple[Paragraph, ...]) -> Para
                 return paragraph
     table_number = cell.table[:2]  # "三、": the row is printed in that section
     in_table = [p for p in paragraphs if p.section_path and p.section_path[0].startswith(table_number)] or list(paragraphs)
-    row = cell.row.replace(" ", "")
+    # The row label may join group and sub-row ("（三）不予公开 1.属于国家秘密"): the sub-row's own
+    # label is what the row's paragraph prints.
+    row = cell.row.split()[-1] if cell.row.split() else ""
     for paragraph in in_table:
-        if row and row in paragraph.text.replace(" ", ""):
+        if row and row in paragraph.text.replace(" ", "") and not paragraph.is_heading:
             return paragraph
     return next((p for p in in_table if not p.is_heading), in_table[0])
 

@@ -16,9 +16,12 @@ from ingest.standard import T3_ROWS
 # Row labels of the standard table 三 carry heading markers (一、本年新收… （一）予以公开); in a
 # flattened table they are rows, not sections.
 _TABLE_ROW_STARTS = tuple(
-    re.sub(r"^[一二三四五六七八九十]+、|^（[一二三四五六七八九十]+）|^\d+\.", "", row.label)[:4]
-    for row in T3_ROWS
-    if not row.key.count(".")
+    dict.fromkeys(
+        start
+        for row in T3_ROWS
+        for label in (row.label, *row.variants)
+        if len(start := re.sub(r"^[一二三四五六七八九十]+、|^（[一二三四五六七八九十]+）|^\d+\.", "", label)[:4]) >= 4
+    )
 ) + ("本年度办理结果", "总计")
 _ROW_START = re.compile(r"(?=[（(][一二三四五六七八九十]{1,2}[)）]|(?<!\d)\d{1,2}[.．、]|[一二三四五六七八九十]、)")
 
@@ -103,8 +106,11 @@ def _split_block(block: str) -> list[tuple[str, int | None]]:
         heading = _heading_at(block, pos) if at_boundary else None
         if heading and heading[0] >= 3 and pos != body_start and block[pos - 1] not in _SENTENCE_END + " ":
             heading = None  # "共1、2项" is no heading: numbered items start after a sentence
-        if heading and _MARKER_RE.sub("", heading[1], count=1).lstrip().startswith(_TABLE_ROW_STARTS):
-            heading = None
+        if heading and (
+            _MARKER_RE.sub("", heading[1], count=1).lstrip().startswith(_TABLE_ROW_STARTS)
+            or re.search(r"(\s|^)(\d+(\.\d+)?|/|—)$", heading[1])
+        ):
+            heading = None  # a table row ("1.属于国家秘密 0 0 0"), not a section
         if heading:
             level, title, end = heading
             if block[body_start:pos].strip():
