@@ -108,7 +108,7 @@ class Indexer:
             digest = catalog.stored_hash(conn, report_id)
             if digest is None:
                 return
-            report = next(r for r in catalog.load_reports(conn) if r.id == report_id)
+            (report,) = catalog.load_reports(conn, report_id)
         self.vectors.upsert(report.chunks, content_hash=digest)
 
     def ingest_files(

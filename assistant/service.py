@@ -47,10 +47,12 @@ class Assistant:
         add_words([a for r in reports for a in (r.meta.agency, *r.meta.aliases)])
         chunks = [c for r in reports for c in r.chunks]
         retriever = hybrid_retriever(chunks, self.vectors, k=self.settings.top_k)
+        paragraphs_of = {c.id: list(c.paragraph_ids) for c in chunks}
         with self._lock:
             self.reports: list[Report] = reports
             self.retriever: FusionRetriever = retriever
             self.answerer = Answerer(reports)
+            self._paragraphs_of = paragraphs_of
 
     def ingest(self, paths: Sequence[Path], *, overrides: Overrides = Overrides(), on_file=None) -> list[FileResult]:  # type: ignore[no-untyped-def]
         try:
@@ -77,11 +79,12 @@ class Assistant:
             )
         with self._lock:
             reports, retriever, answerer = self.reports, self.retriever, self.answerer
+            paragraphs_of = self._paragraphs_of
         question = understand(text, [r.meta for r in reports])
         candidates, refusal = self._candidates(question, reports, filters)
         scope = [r.id for r in candidates] if candidates else None
         docs = retriever.invoke(question.search_text or text, report_ids=scope) if reports else []
-        retrieved = [pid for d in docs for pid in _chunk_paragraphs(reports, d.metadata["chunk_id"])]
+        retrieved = [pid for d in docs for pid in paragraphs_of.get(d.metadata["chunk_id"], [])]
         answer = answerer.answer(question, report_ids=[r.id for r in candidates], retrieved=retrieved, refusal=refusal)
         answer.latency_ms = round((time.perf_counter() - started) * 1000, 1)
         return answer
@@ -122,12 +125,3 @@ class Assistant:
             what = "、".join(f"{y}年" for y in years) + "或".join(sorted(agencies))
             return [], f"已导入的报告中没有{what}的年度报告。"
         return chosen, None
-
-
-def _chunk_paragraphs(reports: Sequence[Report], chunk_id: str) -> list[str]:
-    for report in reports:
-        if chunk_id.startswith(report.id + ":"):
-            for chunk in report.chunks:
-                if chunk.id == chunk_id:
-                    return list(chunk.paragraph_ids)
-    return []

@@ -114,13 +114,13 @@ def grouped_bars(groups: list[str], series: list[tuple[str, list[float | None]]]
 
 def latency_histogram(result: DatasetResult) -> str:
     bins = [f"<{LATENCY_EDGES[1]:g} ms"] + [
-        f"{lo:g}–{hi:g}" if not math.isinf(hi) else f"≥{lo:g}" for lo, hi in zip(LATENCY_EDGES[1:-1], LATENCY_EDGES[2:])
+        f"{lo:g}–{hi:g}" if not math.isinf(hi) else f"≥{lo:g}" for lo, hi in zip(LATENCY_EDGES[1:-1], LATENCY_EDGES[2:], strict=False)
     ]
     series = []
     for s in result.systems:
         counts = [0] * (len(LATENCY_EDGES) - 1)
         for o in result.outcomes[s["name"]]:
-            for i, (lo, hi) in enumerate(zip(LATENCY_EDGES, LATENCY_EDGES[1:])):
+            for i, (lo, hi) in enumerate(zip(LATENCY_EDGES, LATENCY_EDGES[1:], strict=False)):
                 if lo <= o.latency_ms < hi:
                     counts[i] += 1
                     break

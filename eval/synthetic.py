@@ -613,7 +613,7 @@ def _render_html(report: SyntheticReport, blocks: list[_Block]) -> str:
         header += '\n<nav><a href="/">首页</a> <a href="/zwgk/">政务公开</a> <a href="/hdjl/">互动交流</a></nav>'
         footer = f"<footer><p>主办单位：{site}办公室</p><p>版权所有 {site} 网站标识码：0000000000</p></footer>"
     else:
-        header = f'<div class="nav"><ul><li><a href="/">首页</a></li><li><a href="/zwgk/">政务公开</a></li>'
+        header = '<div class="nav"><ul><li><a href="/">首页</a></li><li><a href="/zwgk/">政务公开</a></li>'
         header += '<li><a href="/bsfw/">办事服务</a></li></ul></div>'
         footer = f'<div class="footer"><p>主办单位：{site}办公室 版权所有 ICP备00000000号</p></div>'
 

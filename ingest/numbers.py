@@ -69,7 +69,6 @@ def find_numbers(text: str) -> list[NumberMatch]:
     found: list[NumberMatch] = []
     for match in FIGURE_RE.finditer(text):
         number = match["number"]
-        start = match.start()
         before = text[match.start("number") - 1] if match.start("number") > 0 else ""
         if before == "第" or before.isdigit():
             continue  # 第十四个 is an ordinal, not a count; a digit before means we are mid-number

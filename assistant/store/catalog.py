@@ -198,12 +198,18 @@ def save_report(conn: Connection, report: Report) -> None:
     )
 
 
-def load_reports(conn: Connection) -> list[Report]:
-    """Every report, whole: the corpus of one portal is small enough to keep in memory."""
+def load_reports(conn: Connection, report_id: str | None = None) -> list[Report]:
+    """Every report (or the one with ``report_id``), whole: the corpus of one portal is small
+    enough to keep in memory."""
+
+    def only(table: Table, query):  # type: ignore[no-untyped-def]
+        column = table.c.id if table is reports else table.c.report_id
+        return query if report_id is None else query.where(column == report_id)
+
     by_id: dict[str, dict] = {}
-    for row in conn.execute(select(reports).order_by(reports.c.year, reports.c.agency)).mappings():
+    for row in conn.execute(only(reports, select(reports).order_by(reports.c.year, reports.c.agency))).mappings():
         by_id[row["id"]] = {"row": row, "paragraphs": [], "figures": [], "chunks": []}
-    for row in conn.execute(select(paragraphs).order_by(paragraphs.c.report_id, paragraphs.c.idx)).mappings():
+    for row in conn.execute(only(paragraphs, select(paragraphs).order_by(paragraphs.c.report_id, paragraphs.c.idx))).mappings():
         by_id[row["report_id"]]["paragraphs"].append(
             Paragraph(
                 id=row["id"],
@@ -215,7 +221,7 @@ def load_reports(conn: Connection) -> list[Report]:
                 is_heading=row["is_heading"],
             )
         )
-    for row in conn.execute(select(figures).order_by(figures.c.report_id, figures.c.start)).mappings():
+    for row in conn.execute(only(figures, select(figures).order_by(figures.c.report_id, figures.c.start))).mappings():
         by_id[row["report_id"]]["figures"].append(
             Figure(
                 value=None if row["value"] is None else Decimal(row["value"]),
@@ -230,7 +236,7 @@ def load_reports(conn: Connection) -> list[Report]:
                 cell=TableCell(row["table_name"], row["row_label"], row["column_label"]) if row["table_name"] else None,
             )
         )
-    for row in conn.execute(select(chunks).order_by(chunks.c.report_id, chunks.c.idx)).mappings():
+    for row in conn.execute(only(chunks, select(chunks).order_by(chunks.c.report_id, chunks.c.idx))).mappings():
         by_id[row["report_id"]]["chunks"].append(
             Chunk(
                 id=row["id"],
