@@ -110,8 +110,3 @@ def find_years(text: str) -> list[int]:
         if year not in years:
             years.append(year)
     return years
-
-
-def format_value(value: Decimal) -> str:
-    """1300 → '1300', 2.50 → '2.5': the value without trailing zeros or exponent."""
-    return format(value.normalize(), "f")
