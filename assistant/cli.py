@@ -106,17 +106,27 @@ def reports() -> None:
 @cli.command()
 @click.argument("question")
 @click.option("--json", "as_json", is_flag=True, help="Print the whole answer as JSON.")
-def ask(question: str, as_json: bool) -> None:
-    """Ask one question."""
+@click.option("--session", help="A conversation id: a follow-up (那2018年呢?) is read against its previous question.")
+@click.option("--no-history", is_flag=True, help="Do not record the question in the history.")
+def ask(question: str, as_json: bool, session: str | None, no_history: bool) -> None:
+    """Ask one question (recorded in the history with channel cli)."""
     from assistant.errors import QuestionInvalid
+    from assistant.history import HistoryStore
 
+    settings = get_settings()
+    history = None if no_history else HistoryStore.open(settings.history_database_url, settings.secret())
+    previous = history.previous_question(session) if history and session else None
     try:
-        answer = _assistant(get_settings()).ask(question)
+        answer = _assistant(settings).ask(question, previous=previous)
     except QuestionInvalid as exc:
         raise click.ClickException(str(exc)) from exc
+    if history:
+        history.record(answer, channel="cli", session=session)
     if as_json:
-        click.echo(json.dumps(answer.model_dump(), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(answer.model_dump(mode="json"), ensure_ascii=False, indent=2))
         return
+    if answer.understanding.question:
+        console.print(f"[dim]理解为：{escape(answer.understanding.question)}[/dim]", highlight=False)
     console.print(("[green]" if answer.answered else "[yellow]") + escape(answer.text), markup=True, highlight=False)
     for citation in answer.citations or answer.nearest:
         where = f"{citation.agency} {citation.year} · {' > '.join(citation.section_path)} · {citation.paragraph_id}"

@@ -5,10 +5,12 @@ Each field is documented in the README's settings table; tests/test_config.py ch
 
 from __future__ import annotations
 
+import os
+import secrets
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from typing import Annotated
 
@@ -43,6 +45,28 @@ class Settings(BaseSettings):
     port: int = Field(8000, description="Port the server listens on.")
     max_question_chars: int = Field(1000, description="Longest question accepted, in characters.")
     top_k: int = Field(5, description="How many passages retrieval returns and a refusal shows.")
+    history_url: str | None = Field(
+        None, description="SQLAlchemy URL of the question history; unset means SQLite at data_dir/history.sqlite3."
+    )
+    secret_key: SecretStr | None = Field(
+        None,
+        description="Salts client hashes and signs staff sessions; unset means a random key kept in data_dir/secret.key.",
+    )
+    rate_limit: str = Field("30/minute", description="Questions and feedback one client may send (limits syntax: 30/minute;500/day).")
+    rate_limit_storage: str = Field(
+        "memory://", description="Where rate-limit counts live: memory:// per process, redis://host for several workers."
+    )
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Comma-separated portal origins allowed to call the API from a browser."
+    )
+    max_body_bytes: int = Field(16_384, description="Largest request body accepted, in bytes.")
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [o.strip().rstrip("/") for o in value.split(",") if o.strip()]
+        return value
 
     @field_validator("ingest_paths", mode="before")
     @classmethod
@@ -54,6 +78,30 @@ class Settings(BaseSettings):
     @property
     def catalog_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.data_dir / 'catalog.sqlite3').resolve()}"
+
+    @property
+    def history_database_url(self) -> str:
+        return self.history_url or f"sqlite:///{(self.data_dir / 'history.sqlite3').resolve()}"
+
+    def secret(self) -> bytes:
+        """The key for client hashes and staff sessions: the setting, else one generated once per data dir."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value().encode()
+        path = self.data_dir / "secret.key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            # Written aside, then linked: two processes starting at once agree on one key.
+            draft = path.with_name(f".secret.{os.getpid()}")
+            fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(32))
+            try:
+                os.link(draft, path)
+            except FileExistsError:
+                pass
+            finally:
+                draft.unlink()
+        return path.read_text().strip().encode()
 
 
 @lru_cache

@@ -3,6 +3,8 @@
 AssistantError
 ├── QuestionInvalid        (422) empty, too long or malformed question
 ├── ReportNotFound         (404) no report with that id
+├── NotFound               (404) no such history entry
+├── TooManyRequests        (429) a client past the rate limit (with the seconds to wait)
 └── StoreUnavailable       (503) the catalog or the vector store cannot be reached
 """
 
@@ -27,3 +29,15 @@ class ReportNotFound(AssistantError):
 
 class StoreUnavailable(AssistantError):
     status = 503
+
+
+class NotFound(AssistantError):
+    status = 404
+
+
+class TooManyRequests(AssistantError):
+    status = 429
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

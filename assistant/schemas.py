@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -56,9 +57,13 @@ class Understanding(BaseModel):
     unknown_agency: str | None = None
     unit: str | None = None
     terms: list[str] = []
+    question: str | None = Field(
+        None, description="A follow-up as it was answered, completed from the previous question of the session."
+    )
 
 
 class Answer(BaseModel):
+    id: str | None = Field(None, description="The question's id in the history: send it back with feedback.")
     question: str
     answered: bool
     text: str
@@ -86,3 +91,48 @@ class AskRequest(BaseModel):
     # keeps absurd bodies out before they are parsed further.
     question: str = Field(min_length=1, max_length=20_000)
     filters: AskFilters | None = None
+    session_id: str | None = Field(
+        None, pattern=r"^[A-Za-z0-9_-]{8,64}$",
+        description="The conversation: follow-ups (“那2018年呢?”) are read against its previous question.",
+    )
+    channel: Literal["api", "widget"] = "api"
+
+
+class CitedParagraph(BaseModel):
+    report_id: str
+    paragraph_id: str
+
+
+class HistoryEntry(BaseModel):
+    """One question as the history keeps it (times in UTC)."""
+
+    id: str
+    asked_at: datetime
+    session: str | None
+    channel: Literal["api", "widget", "cli"]
+    client_hash: str | None = Field(None, description="Salted hash of the client; never its address.")
+    question: str
+    resolved_question: str | None = Field(None, description="A follow-up, as it was answered.")
+    intent: str
+    mode: str
+    agency: str | None
+    years: list[int]
+    metric: list[str]
+    answered: bool
+    answer_text: str
+    report_ids: list[str]
+    citations: list[CitedParagraph]
+    confidence: float
+    latency_ms: float
+    feedback: Literal["up", "down"] | None = None
+    feedback_comment: str | None = None
+    feedback_at: datetime | None = None
+    answer: Answer | None = Field(None, description="The whole answer as the public saw it (one entry only).")
+
+
+class FeedbackRequest(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    answer_id: str = Field(min_length=1, max_length=64)
+    rating: Literal["up", "down"]
+    comment: str | None = Field(None, max_length=1000)

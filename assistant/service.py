@@ -12,6 +12,7 @@ from assistant.answering import Answerer
 from assistant.config import Settings
 from assistant.embedding import Embedder, load_embedder
 from assistant.errors import QuestionInvalid
+from assistant.followup import resolve_followup
 from assistant.index import FileResult, Indexer, Overrides
 from assistant.question import Question, understand
 from assistant.retrieval import FusionRetriever, add_words, hybrid_retriever
@@ -65,7 +66,9 @@ class Assistant:
         self.refresh()
         return removed
 
-    def ask(self, text: str, filters: AskFilters | None = None) -> Answer:
+    def ask(self, text: str, filters: AskFilters | None = None, *, previous: str | None = None) -> Answer:
+        """Answer ``text``; ``previous`` is the session's last question, against which a follow-up
+        (“那2018年呢?”) is completed."""
         started = time.perf_counter()
         text = (text or "").strip()
         if not text:
@@ -80,12 +83,16 @@ class Assistant:
         with self._lock:
             reports, retriever, answerer = self.reports, self.retriever, self.answerer
             paragraphs_of = self._paragraphs_of
-        question = understand(text, [r.meta for r in reports])
+        metas = [r.meta for r in reports]
+        resolved = resolve_followup(text, previous, metas)
+        question = understand(resolved or text, metas)
         candidates, refusal = self._candidates(question, reports, filters)
         scope = [r.id for r in candidates] if candidates else None
         docs = retriever.invoke(question.search_text or text, report_ids=scope) if reports else []
         retrieved = [pid for d in docs for pid in paragraphs_of.get(d.metadata["chunk_id"], [])]
         answer = answerer.answer(question, report_ids=[r.id for r in candidates], retrieved=retrieved, refusal=refusal)
+        answer.question = text
+        answer.understanding.question = resolved
         answer.latency_ms = round((time.perf_counter() - started) * 1000, 1)
         return answer
 

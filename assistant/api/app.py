@@ -8,42 +8,67 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from assistant.api.routes import ask, health, reports
+from assistant.api.limits import DeclaredBodyLimit, RateLimiter
+from assistant.api.routes import ask, feedback, health, reports
 from assistant.config import Settings, get_settings
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, TooManyRequests
+from assistant.history import HistoryStore
 from assistant.service import Assistant
 
 log = logging.getLogger(__name__)
 
 
-def error_body(status: int, message: str, details: list | None = None) -> JSONResponse:
+def error_body(status: int, message: str, details: list | None = None, headers: dict | None = None) -> JSONResponse:
     """The one error shape: {"error": {"status", "message", "details"}}."""
-    return JSONResponse(status_code=status, content={"error": {"status": status, "message": message, "details": details or []}})
+    return JSONResponse(status_code=status, headers=headers,
+                        content={"error": {"status": status, "message": message, "details": details or []}})
 
 
-def create_app(settings: Settings | None = None, *, assistant: Assistant | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, assistant: Assistant | None = None,
+               history: HistoryStore | None = None) -> FastAPI:
     settings = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.assistant = assistant or Assistant(settings)
+        app.state.history = history or HistoryStore.open(settings.history_database_url, settings.secret())
         yield
 
     app = FastAPI(
         title="政府信息公开年报问答 · disclosure-report assistant",
         description="Exact, cited answers from Chinese government information-disclosure annual reports.",
         lifespan=lifespan,
+        max_body_size=settings.max_body_bytes,
     )
+    app.state.settings = settings
+    app.state.limiter = RateLimiter(settings.rate_limit, settings.rate_limit_storage)
     if assistant is not None:
         app.state.assistant = assistant
+    if history is not None:
+        app.state.history = history
+    app.add_middleware(DeclaredBodyLimit, max_bytes=settings.max_body_bytes)
+    if settings.cors_origins:
+        # The widget runs on the agencies' portals: only their origins may call the API from a browser.
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
+                           allow_headers=["Content-Type"], max_age=600)
+
+    @app.middleware("http")
+    async def _nosniff(request: Request, call_next):  # type: ignore[no-untyped-def]
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response
 
     @app.exception_handler(AssistantError)
     async def _assistant_error(_: Request, exc: AssistantError) -> JSONResponse:
         details = [{"field": exc.field, "problem": str(exc)}] if exc.field else []
-        return error_body(exc.status, str(exc), details)
+        response = error_body(exc.status, str(exc), details)
+        if isinstance(exc, TooManyRequests):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -62,13 +87,13 @@ def create_app(settings: Settings | None = None, *, assistant: Assistant | None 
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return error_body(exc.status_code, str(exc.detail))
+        return error_body(exc.status_code, str(exc.detail), headers=exc.headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error")
         return error_body(500, "Something went wrong on our side; the error is logged. Please try again.")
 
-    for module in (ask, reports, health):
+    for module in (ask, feedback, reports, health):
         app.include_router(module.router)
     return app

@@ -1,0 +1,42 @@
+"""The question history's table: one row per question asked, as the public saw its answer.
+
+Times are UTC. The client is kept only as a salted hash (never an IP); report ids are stored
+as ",id1,id2," so a filter can match one with LIKE on any database.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Column, DateTime, Float, Index, MetaData, String, Table, Text
+
+metadata = MetaData()
+
+questions = Table(
+    "questions",
+    metadata,
+    Column("id", String(32), primary_key=True),  # random: the public quotes it with feedback
+    Column("asked_at", DateTime, nullable=False),
+    Column("session", String(64)),
+    Column("channel", String(16), nullable=False),  # api | widget | cli
+    Column("client_hash", String(64)),
+    Column("question", Text, nullable=False),
+    Column("resolved_question", Text),  # a follow-up as answered ("那2018年呢?" in full)
+    Column("intent", String(16), nullable=False),
+    Column("mode", String(16), nullable=False),
+    Column("agency", String(200)),
+    Column("years", String(200), nullable=False, default=""),  # "2017,2018"
+    Column("metric", Text, nullable=False, default=""),  # table cells asked for, "|"-joined
+    Column("answered", Boolean, nullable=False),
+    Column("answer_text", Text, nullable=False),
+    Column("report_ids", Text, nullable=False, default=""),
+    Column("citations", Text, nullable=False, default="[]"),  # JSON [{report_id, paragraph_id}]
+    Column("answer_json", Text, nullable=False),  # the whole answer as returned
+    Column("confidence", Float, nullable=False),
+    Column("latency_ms", Float, nullable=False),
+    Column("feedback", String(8)),  # up | down
+    Column("feedback_comment", Text),
+    Column("feedback_at", DateTime),
+    Index("ix_questions_asked_at", "asked_at"),
+    Index("ix_questions_session", "session", "asked_at"),
+    Index("ix_questions_answered", "answered"),
+    Index("ix_questions_feedback", "feedback"),
+)
