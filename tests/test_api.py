@@ -17,7 +17,9 @@ SEED_SECTION = "三、依申请公开工作情况"
 
 @pytest.fixture(scope="module")
 def client(assistant):
-    app = create_app(assistant.settings, assistant=assistant)
+    # These tests send more than a public client may; the limit itself is tested in test_api_public.
+    settings = assistant.settings.model_copy(update={"rate_limit": "100000/minute", "max_body_bytes": 1 << 17})
+    app = create_app(settings, assistant=assistant)
     # server errors come back as responses (not raised) so "never 500" is checked on the status
     with TestClient(app, raise_server_exceptions=False) as client:
         yield client
@@ -130,7 +132,7 @@ BAD_JSON_BODIES = {
     "year out of range": ({"question": SEED_QUESTION, "filters": {"year": 1800}}, "filters.year"),
     "agency not a string": ({"question": SEED_QUESTION, "filters": {"agency": ["a"]}}, "filters.agency"),
     "unknown filter": ({"question": SEED_QUESTION, "filters": {"yr": 2017}}, "filters.yr"),
-    "huge question (1 MB)": ({"question": "a" * (1 << 20)}, "question"),
+    "question over the 20,000-character cap": ({"question": "a" * 20_001}, "question"),
 }
 
 
@@ -164,9 +166,8 @@ def test_question_longer_than_the_setting_is_a_422(make_assistant, seed_path):
         ("hello", {"content-type": "application/json"}),
         ('{"question": "2017年', {"content-type": "application/json"}),
         (b"\xff\xfe{\x00", {"content-type": "application/json"}),
-        (b"{" * (1 << 20), {"content-type": "application/json"}),
     ],
-    ids=["hello", "truncated", "not utf-8", "1 MB of braces"],
+    ids=["hello", "truncated", "not utf-8"],
 )
 def test_a_body_that_is_not_json_is_a_400(client, content, headers):
     response = client.post("/api/ask", content=content, headers=headers)

@@ -12,8 +12,8 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from assistant.api.limits import DeclaredBodyLimit, RateLimiter
-from assistant.api.routes import ask, feedback, health, reports
+from assistant.api.limits import BodyLimit, RateLimiter
+from assistant.api.routes import ask, feedback, health, portal, reports
 from assistant.config import Settings, get_settings
 from assistant.errors import AssistantError, TooManyRequests
 from assistant.history import HistoryStore
@@ -42,7 +42,6 @@ def create_app(settings: Settings | None = None, *, assistant: Assistant | None 
         title="政府信息公开年报问答 · disclosure-report assistant",
         description="Exact, cited answers from Chinese government information-disclosure annual reports.",
         lifespan=lifespan,
-        max_body_size=settings.max_body_bytes,
     )
     app.state.settings = settings
     app.state.limiter = RateLimiter(settings.rate_limit, settings.rate_limit_storage)
@@ -50,7 +49,7 @@ def create_app(settings: Settings | None = None, *, assistant: Assistant | None 
         app.state.assistant = assistant
     if history is not None:
         app.state.history = history
-    app.add_middleware(DeclaredBodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     if settings.cors_origins:
         # The widget runs on the agencies' portals: only their origins may call the API from a browser.
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
@@ -94,6 +93,6 @@ def create_app(settings: Settings | None = None, *, assistant: Assistant | None 
         log.exception("unexpected error")
         return error_body(500, "Something went wrong on our side; the error is logged. Please try again.")
 
-    for module in (ask, feedback, reports, health):
+    for module in (ask, feedback, reports, health, portal):
         app.include_router(module.router)
     return app

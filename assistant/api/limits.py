@@ -9,7 +9,7 @@ import time
 
 from limits import parse_many
 from starlette.responses import JSONResponse
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
@@ -33,23 +33,54 @@ class RateLimiter:
                 )
 
 
-class DeclaredBodyLimit:
-    """Refuses a body whose declared Content-Length is over the limit, in the API's error shape,
-    before reading it. (FastAPI's max_body_size still stops chunked bodies that grow past it.)"""
+class BodyLimit:
+    """Refuses a request body over the limit (413 in the API's error shape) before the app reads
+    it: by its Content-Length, or, for a chunked body, once the bytes received pass the limit."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
         self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            declared = dict(scope["headers"]).get(b"content-length", b"0")
-            if not declared.isdigit() or int(declared) > self.max_bytes:
-                status = 413 if declared.isdigit() else 400
-                message = (f"The request body is larger than {self.max_bytes} bytes; send one question of a few "
-                           "hundred characters." if status == 413 else "The Content-Length header is not a number.")
-                response = JSONResponse(status_code=status,
-                                        content={"error": {"status": status, "message": message, "details": []}})
-                await response(scope, receive, send)
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None:
+            if not declared.isdigit():
+                await self._refuse(scope, receive, send, 400, "The Content-Length header is not a number.")
+            elif int(declared) > self.max_bytes:
+                await self._refuse(scope, receive, send, 413, self._too_large())
+            else:
+                await self.app(scope, receive, send)
+            return
+        # No length declared: read what comes (a few KiB at most) and replay it to the app.
+        chunks, size, more = [], 0, True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                return  # the client went away
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > self.max_bytes:
+                await self._refuse(scope, receive, send, 413, self._too_large())
                 return
-        await self.app(scope, receive, send)
+            more = message.get("more_body", False)
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+
+        await self.app(scope, replay, send)
+
+    def _too_large(self) -> str:
+        return f"The request body is larger than {self.max_bytes} bytes; send one question of a few hundred characters."
+
+    @staticmethod
+    async def _refuse(scope: Scope, receive: Receive, send: Send, status: int, message: str) -> None:
+        response = JSONResponse(status_code=status, content={"error": {"status": status, "message": message, "details": []}})
+        await response(scope, receive, send)
