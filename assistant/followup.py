@@ -23,14 +23,22 @@ _FILLER = re.compile(r"[那么其中另外还有呢的情况又是怎样如何�
 _RANGE_JOINERS = re.compile(r"^[\s到至和与及、,，\-—~～]*$")
 
 
-def _agency_mention(text: str, reports: Sequence[ReportMeta]) -> re.Match[str] | None:
-    """Where the question names an agency: its longest alias, or a name no report has."""
+# A place named just before an agency's short alias (青石市 + 交通运输局), even a wrong one.
+_PLACE_BEFORE = re.compile(r"(?:^|[年的在和与及，,\s])([\u4e00-\u9fa5]{2,3}?(?:省|市|县|区|自治州))$")
+
+
+def _agency_mention(text: str, reports: Sequence[ReportMeta]) -> tuple[int, int] | None:
+    """Where the question names an agency (with the place before it): its longest alias, or a
+    name no report has."""
     aliases = sorted({a for m in reports for a in (m.agency, *m.aliases) if a}, key=len, reverse=True)
-    found = [m for a in aliases for m in [re.search(re.escape(a), text)] if m]
+    found = [m.span() for a in aliases for m in [re.search(re.escape(a), text)] if m]
     if not found:
         _, _, unknown = resolve_agency(text, reports)
-        return re.search(re.escape(unknown), text) if unknown else None
-    return max(found, key=lambda m: (m.end() - m.start(), -m.start()))
+        match = re.search(re.escape(unknown), text) if unknown else None
+        return match.span() if match else None
+    start, end = max(found, key=lambda span: (span[1] - span[0], -span[0]))
+    place = _PLACE_BEFORE.search(text[:start])
+    return (place.start(1), end) if place else (start, end)
 
 
 def _years_span(text: str) -> tuple[int, int] | None:
@@ -50,6 +58,20 @@ def _splice(text: str, span: tuple[int, int], replacement: str) -> str:
     return text[: span[0]] + replacement + text[span[1]:]
 
 
+def _without_report(text: str, years: tuple[int, int] | None, agency: tuple[int, int] | None) -> str:
+    """What a question asks besides its year and agency, filler words taken out."""
+    for span in sorted(filter(None, [years, agency]), reverse=True):
+        text = _splice(text, span, " ")
+    return _FILLER.sub("", text)
+
+
+def needs_previous(text: str, reports: Sequence[ReportMeta]) -> bool:
+    """Whether ``text`` only makes sense after another question (“那2018年呢?”, “科技厅呢?”)."""
+    text = text.strip()
+    marked = bool(_LEADING.match(text) or _TRAILING_NE.search(text))
+    return marked and not _without_report(text, _years_span(text), _agency_mention(text, reports))
+
+
 def resolve_followup(text: str, previous: str | None, reports: Sequence[ReportMeta]) -> str | None:
     """The full question a follow-up asks, or None when ``text`` stands on its own."""
     if not previous:
@@ -60,18 +82,15 @@ def resolve_followup(text: str, previous: str | None, reports: Sequence[ReportMe
     marked = bool(_LEADING.match(text) or _TRAILING_NE.search(text))
     if not marked and (years or agency):
         return None  # names its own year or agency: a new question
-    rest = text
-    for span in sorted(filter(None, [years, agency.span() if agency else None]), reverse=True):
-        rest = _splice(rest, span, " ")
-    if not _FILLER.sub("", rest):
+    if not _without_report(text, years, agency):
         # “那2018年呢?” / “科技厅呢?”: the previous question with its year or agency swapped.
         if not (years or agency):
             return None
         resolved = previous
         if agency:
+            named = text[agency[0]:agency[1]]
             previous_agency = _agency_mention(resolved, reports)
-            resolved = (_splice(resolved, previous_agency.span(), agency.group()) if previous_agency
-                        else agency.group() + resolved)
+            resolved = _splice(resolved, previous_agency, named) if previous_agency else named + resolved
         if years:
             year_text = text[years[0]:years[1]]
             previous_years = _years_span(resolved)
@@ -87,5 +106,5 @@ def resolve_followup(text: str, previous: str | None, reports: Sequence[ReportMe
     if not years and (previous_years := _years_span(previous)):
         prefix += previous[previous_years[0]:previous_years[1]]
     if not agency and (previous_agency := _agency_mention(previous, reports)):
-        prefix += previous_agency.group()
+        prefix += previous[previous_agency[0]:previous_agency[1]]
     return prefix + body if prefix else None

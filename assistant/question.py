@@ -133,10 +133,15 @@ def place_of(agency: str) -> str | None:
     return match.group(1) if match else None
 
 
+def _bare_agency_word(word: str) -> str:
+    """The agency name without the words the pattern caught before it (2018年清河市财政局 → 清河市财政局)."""
+    return re.sub(r"^[年度的在和与及向给对被由让跟同]+", "", word)
+
+
 def _names_other_agency(word: str, reports: Sequence[ReportMeta]) -> bool:
     """Whether an agency name in the question (财政局, 槐川区人社局, 鹭汀县人民政府) is none of the
     reports' agencies: no alias of the same kind of body covers it, or it names another place."""
-    word = re.sub(r"^[年度的在和与及向给对被由让跟同]+", "", word)
+    word = _bare_agency_word(word)
     if len(word) >= 2 and word[-2] in "本我该此":
         return False  # 本局, 我厅: the report's own agency
     for meta in reports:
@@ -155,7 +160,7 @@ def resolve_agency(text: str, reports: Sequence[ReportMeta]) -> tuple[tuple[str,
     names two —, a name in the question that matches no report's agency, or None)."""
     for word in _AGENCY_WORD.findall(text):
         if _names_other_agency(word, reports):
-            return (), (), word
+            return (), (), _bare_agency_word(word)
     matched: dict[str, int] = {}
     for meta in reports:
         for alias in (meta.agency, *meta.aliases):

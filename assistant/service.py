@@ -12,7 +12,7 @@ from assistant.answering import Answerer
 from assistant.config import Settings
 from assistant.embedding import Embedder, load_embedder
 from assistant.errors import QuestionInvalid
-from assistant.followup import resolve_followup
+from assistant.followup import needs_previous, resolve_followup
 from assistant.index import FileResult, Indexer, Overrides
 from assistant.question import Question, understand
 from assistant.retrieval import FusionRetriever, add_words, hybrid_retriever
@@ -87,6 +87,8 @@ class Assistant:
         resolved = resolve_followup(text, previous, metas)
         question = understand(resolved or text, metas)
         candidates, refusal = self._candidates(question, reports, filters)
+        if resolved is None and needs_previous(text, metas):
+            candidates, refusal = [], "这个问题要接着上一个问题理解，但没有上一个问题。请问完整的问题，例如“2018年某某局共收到多少件政府信息公开申请？”。"
         scope = [r.id for r in candidates] if candidates else None
         docs = retriever.invoke(question.search_text or text, report_ids=scope) if reports else []
         retrieved = [pid for d in docs for pid in paragraphs_of.get(d.metadata["chunk_id"], [])]

@@ -40,7 +40,7 @@ _NO = {"否", "no", "n", "false", "0"}
 _HEADER_KEYS = {"name", "description", "thresholds", "corpus", "files"}
 _CASE_KEYS = {
     "question", "expect", "value", "unit", "qualifier", "yesno", "text", "values", "missing_years", "verdict",
-    "unanswerable", "report", "agency", "year", "category", "evidence", "id", "notes",
+    "unanswerable", "report", "agency", "year", "category", "evidence", "id", "notes", "previous",
 }
 
 
@@ -57,6 +57,7 @@ class Case:
     report: str = ""  # the report the answer must come from (id, title, or a unique part of the title)
     agency: str = ""  # passed to ask() as a filter
     year: int | None = None  # passed to ask() as a filter
+    previous: str = ""  # the conversation's previous question: ``question`` is a follow-up to it
 
     @property
     def unanswerable(self) -> bool:
@@ -251,6 +252,7 @@ def _case(raw: Any, where: str) -> Case:
         report=str(raw.get("report") or "").strip(),
         agency=str(raw.get("agency") or "").strip(),
         year=year,
+        previous=str(raw.get("previous") or "").strip(),
     )
 
 

@@ -51,10 +51,11 @@ class OurSystem:
         filters = AskFilters(year=case.year, agency=case.agency or None) if (case.year or case.agency) else None
         started = time.perf_counter()
         try:
-            answer = self.assistant.ask(case.question, filters)
+            answer = self.assistant.ask(case.question, filters, previous=case.previous or None)
         except AssistantError as exc:
             return failed_outcome(case, self.name, str(exc), round((time.perf_counter() - started) * 1000, 1))
-        ranked_ids = self.assistant.retrieve(case.question, report_ids=self.assistant.scope(case.question, filters))
+        asked = answer.understanding.question or case.question  # a follow-up, completed
+        ranked_ids = self.assistant.retrieve(asked, report_ids=self.assistant.scope(asked, filters))
         ranked = [(cid, *self.texts.get(cid, ("", ""))) for cid in ranked_ids]
         outcome = describe(case, answer, system=self.name, latency_ms=answer.latency_ms, report_id=report_id, ranked_texts=ranked)
         outcome.nearest = [c.paragraph_id for c in answer.nearest]
@@ -72,6 +73,7 @@ class BaselineSystem:
     def run(self, case: Case, report_id: str | None) -> Outcome:
         started = time.perf_counter()
         try:
+            # As in Langchain-Chatchat, the conversation's history reaches only the LLM, never retrieval.
             answer, retrieved = self.baseline.ask(self.assistant.answerer, case.question)
         except Exception as exc:  # noqa: BLE001 - a baseline's failure is its score, not the run's end
             return failed_outcome(case, self.name, f"{type(exc).__name__}: {exc}", round((time.perf_counter() - started) * 1000, 1))

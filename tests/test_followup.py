@@ -70,8 +70,17 @@ def test_the_assistant_answers_a_followup_and_says_how_it_read_it(samples_assist
     assert followup.figures[0].as_printed == "9件" and followup.report.year == 2017
 
 
-def test_without_the_previous_question_a_followup_is_not_guessed(samples_assistant):
+def test_without_the_previous_question_a_followup_is_refused_not_guessed(samples_assistant):
     answer = samples_assistant.ask("那2017年呢?")
 
     assert answer.understanding.question is None
-    assert not answer.figures
+    assert not answer.answered and not answer.figures
+    assert "上一个问题" in answer.text
+
+
+@pytest.mark.parametrize("question, needs", [("那2018年呢?", True), ("科技厅呢", True), ("其中予以公开的有多少?", False),
+                                             ("2018年科技厅收到多少件申请?", False)])
+def test_which_questions_need_a_previous_one(question, needs):
+    from assistant.followup import needs_previous
+
+    assert needs_previous(question, REPORTS) is needs
