@@ -22,7 +22,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from conftest import MODEL_DIR, ROOT
 
 START_TIMEOUT = 180  # seconds: model load + ingest of samples/
@@ -158,7 +157,8 @@ def browser():
 @pytest.fixture
 def page(browser, live_server):
     """A fresh page (own context) whose relative URLs go to the live server; fails on uncaught JS errors."""
-    context = browser.new_context(base_url=live_server.base_url, locale="zh-CN", viewport={"width": 1280, "height": 800})
+    context = browser.new_context(base_url=live_server.base_url, locale="zh-CN",
+                                  viewport={"width": 1280, "height": 800})
     context.set_default_timeout(15_000)
     opened = context.new_page()
     errors: list[str] = []

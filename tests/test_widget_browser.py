@@ -9,9 +9,7 @@ import re
 
 import httpx
 import pytest
-
 from conftest import ROOT
-from live_server import INJECTION_AGENCY, browser, live_server, page  # noqa: F401
 
 try:
     from playwright.sync_api import expect
@@ -19,6 +17,9 @@ try:
     expect.set_options(timeout=15_000)  # a shared CI machine can be slow to answer the first question
 except ImportError:  # the browser fixture skips (or fails, in CI) and says why
     expect = None
+
+pytest_plugins = ["live_server"]  # the live_server, browser and page fixtures
+INJECTION_AGENCY = "霁川市测试局"  # live_server ingests a report of this agency full of markup
 
 ARTIFACTS = ROOT / "test-artifacts"
 TITLE = "政府信息公开年报问答"
@@ -57,7 +58,8 @@ def assert_answered(bubble, figure: str) -> None:
 
 def focused_label(page) -> str | None:
     """aria-label of the element focused inside the widget's shadow root (None when focus is elsewhere)."""
-    return page.evaluate("() => document.querySelector('nianbao-widget')?.shadowRoot.activeElement?.getAttribute('aria-label') ?? null")
+    return page.evaluate(
+        "() => document.querySelector('nianbao-widget')?.shadowRoot.activeElement?.getAttribute('aria-label') ?? null")
 
 
 def screenshot(page, name: str) -> None:
@@ -186,7 +188,8 @@ def test_keyboard_alone_opens_asks_and_closes(page):
         if focused_label(page) == launcher:
             break
     assert focused_label(page) == launcher
-    ring = page.get_by_role("button", name=launcher).evaluate("b => getComputedStyle(b).outlineStyle + ' ' + getComputedStyle(b).outlineWidth")
+    ring = page.get_by_role("button", name=launcher).evaluate(
+        "b => getComputedStyle(b).outlineStyle + ' ' + getComputedStyle(b).outlineWidth")
     assert not ring.startswith("none") and not ring.endswith(" 0px"), ring
 
     page.keyboard.press("Enter")
@@ -196,7 +199,8 @@ def test_keyboard_alone_opens_asks_and_closes(page):
 
     for _ in range(12):  # the panel is modal: Tab stays inside it
         page.keyboard.press("Tab")
-        assert page.evaluate("() => !!document.querySelector('nianbao-widget').shadowRoot.activeElement?.closest('[role=dialog]')")
+        assert page.evaluate(
+            "() => !!document.querySelector('nianbao-widget').shadowRoot.activeElement?.closest('[role=dialog]')")
     page.keyboard.press("Escape")
     expect(page.get_by_role("dialog", name=TITLE)).to_be_hidden()
     assert focused_label(page) == launcher
@@ -238,7 +242,8 @@ def test_stream_events_are_rendered_as_they_arrive(page):
     answer = {
         "id": None, "question": "测试流式问题", "answered": True, "text": "42件。据测试报告：共收到申请42件。",
         "figures": [{"as_printed": "42件", "value": "42", "unit": "件", "qualifier": "", "label": "共收到申请42件",
-                     "report_id": "r", "year": 2020, "paragraph_id": "r:p001", "table": None, "row": None, "column": None}],
+                     "report_id": "r", "year": 2020, "paragraph_id": "r:p001",
+                     "table": None, "row": None, "column": None}],
         "citations": [], "report": {"id": "r", "agency": "测试局", "year": 2020, "title": "测试局2020年报告"},
         "confidence": 1.0, "understanding": {"intent": "figure", "agency": "测试局", "years": [2020]},
         "nearest": [], "latency_ms": 1.0,
@@ -247,8 +252,10 @@ def test_stream_events_are_rendered_as_they_arrive(page):
               ("delta", {"text": "42件。"}), ("delta", {"text": "据测试报告："}), ("delta", {"text": "共收到申请42件。"}),
               ("answer", answer), ("done", {})]
     # \r\n line ends, as sse-starlette writes them, and a keep-alive comment
-    body = ": ping\r\n\r\n" + "".join(f"event: {name}\r\ndata: {json.dumps(data, ensure_ascii=False)}\r\n\r\n" for name, data in events)
-    page.route("**/api/ask/stream", lambda route: route.fulfill(status=200, headers={"Content-Type": "text/event-stream"}, body=body))
+    body = ": ping\r\n\r\n" + "".join(
+        f"event: {name}\r\ndata: {json.dumps(data, ensure_ascii=False)}\r\n\r\n" for name, data in events)
+    page.route("**/api/ask/stream",
+               lambda route: route.fulfill(status=200, headers={"Content-Type": "text/event-stream"}, body=body))
     requests = []
     page.on("request", lambda request: requests.append(request.url))
     open_widget(page)
@@ -285,7 +292,8 @@ def test_a_refusal_says_so_and_offers_the_nearest_passages(page):
 def test_an_error_is_shown_with_a_retry_button(page):
     too_many = json.dumps({"error": {"status": 429, "message": "Too many requests", "details": []}})
     asks = re.compile(r"/api/ask(/stream)?$")
-    page.route(asks, lambda route: route.fulfill(status=429, headers={"Retry-After": "7", "Content-Type": "application/json"}, body=too_many))
+    headers = {"Retry-After": "7", "Content-Type": "application/json"}
+    page.route(asks, lambda route: route.fulfill(status=429, headers=headers, body=too_many))
     open_widget(page)
 
     bubble = ask(page, QUESTION)

@@ -13,16 +13,10 @@ STATIC = Path(__file__).resolve().parents[1] / "static"
 
 # The page runs no inline script and no inline style, so 'self' is all it needs; data: only for the
 # empty favicon. connect-src 'self' is the API the widget talks to when served from here.
-PORTAL_CSP = "; ".join([
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "connect-src 'self'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'self'",
-])
+PORTAL_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
+)
 NOSNIFF = {"X-Content-Type-Options": "nosniff"}
 # Portals embed /widget.js from here: revalidate (ETag) so they pick up a new version at once.
 REVALIDATE = {"Cache-Control": "no-cache"}
@@ -41,4 +35,5 @@ def portal_css() -> FileResponse:
 
 @router.get("/widget.js")
 def widget() -> FileResponse:
-    return FileResponse(STATIC / "widget.js", media_type="text/javascript; charset=utf-8", headers={**NOSNIFF, **REVALIDATE})
+    return FileResponse(STATIC / "widget.js", media_type="text/javascript; charset=utf-8",
+                        headers={**NOSNIFF, **REVALIDATE})
