@@ -7,11 +7,12 @@ if [ -z "${NIANBAO_CORPUS_DIR:-}" ] && [ -d ../shared/corpus ]; then
   export NIANBAO_CORPUS_DIR="$(cd ../shared/corpus && pwd)"
 fi
 export HF_HUB_OFFLINE=1 TOKENIZERS_PARALLELISM=false
-# headless Chromium renders the evaluation's HTML report in the tests (a screenshot in test-artifacts/)
+# Debian's Chromium runs the browser tests (widget, staff console; Playwright drives it, no browser
+# download) and renders the evaluation's HTML report; with CI set, those tests fail without it.
 if ! command -v chromium >/dev/null 2>&1; then
-  echo "Installing chromium (for the HTML report screenshot)…"
+  echo "Installing chromium and CJK fonts (for the browser tests)…"
   { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; } \
-    >/dev/null 2>&1 || echo "warning: could not install chromium; the screenshot test will be skipped" >&2
+    >/dev/null 2>&1 || echo "warning: could not install chromium; the browser tests cannot run" >&2
 fi
 export NIANBAO_MODEL_DIR="${NIANBAO_MODEL_DIR:-$PWD/.cache}"
 .venv/bin/python -m pytest "$@"
