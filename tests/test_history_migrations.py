@@ -1,0 +1,93 @@
+"""The history's schema comes from its Alembic migrations: a new database is brought to the
+newest revision, an older one is upgraded without losing questions, and the migrations agree
+with the table definitions the code uses."""
+
+from __future__ import annotations
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+
+from assistant.history.model import metadata
+from assistant.history.store import MIGRATIONS, HistoryStore, connect
+from assistant.schemas import Answer, Understanding
+
+VERSION_TABLE = "history_alembic_version"
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def head() -> str:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def current(engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn, opts={"version_table": VERSION_TABLE}).get_current_revision()
+
+
+def answer(question: str = "2018年清河市教育局收到多少件申请?") -> Answer:
+    return Answer(question=question, answered=True, text="17件。", confidence=0.9,
+                  understanding=Understanding(intent="figure", years=[2018], agency="清河市教育局"))
+
+
+def test_a_new_database_is_created_at_the_newest_revision(tmp_path):
+    store = HistoryStore.open(f"sqlite:///{tmp_path / 'h.sqlite3'}", b"k")
+
+    assert current(store.engine) == head()
+    assert "questions" in inspect(store.engine).get_table_names()
+
+
+def test_opening_again_changes_nothing_and_keeps_the_questions(tmp_path):
+    url = f"sqlite:///{tmp_path / 'h.sqlite3'}"
+    entry_id = HistoryStore.open(url, b"k").record(answer(), channel="api")
+
+    reopened = HistoryStore.open(url, b"k")
+
+    assert current(reopened.engine) == head()
+    assert reopened.get(entry_id).question == "2018年清河市教育局收到多少件申请?"
+
+
+def test_a_database_at_the_first_revision_is_upgraded_without_losing_questions(tmp_path):
+    url = f"sqlite:///{tmp_path / 'h.sqlite3'}"
+    engine = connect(url)
+    config = alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+    store = HistoryStore(engine, b"k")
+    entry_id = store.record(answer(), channel="widget", session="sess-0001")
+
+    upgraded = HistoryStore.open(url, b"k")
+
+    assert current(upgraded.engine) == head()
+    assert upgraded.get(entry_id).session == "sess-0001"
+
+
+def test_the_migrations_match_the_tables_the_code_uses(tmp_path):
+    store = HistoryStore.open(f"sqlite:///{tmp_path / 'h.sqlite3'}", b"k")
+
+    with store.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"version_table": VERSION_TABLE})
+        differences = compare_metadata(context, metadata)
+
+    assert differences == []
+
+
+def test_client_hashes_are_salted_and_never_the_address(tmp_path):
+    url = f"sqlite:///{tmp_path / 'h.sqlite3'}"
+    one, other = HistoryStore.open(url, b"key-one"), HistoryStore.open(url, b"key-two")
+
+    assert one.client_hash("203.0.113.7") == one.client_hash("203.0.113.7")
+    assert one.client_hash("203.0.113.7") != one.client_hash("203.0.113.8")
+    assert one.client_hash("203.0.113.7") != other.client_hash("203.0.113.7")  # the secret salts it
+    assert "203.0.113.7" not in one.client_hash("203.0.113.7")
+    entry = one.get(one.record(answer(), channel="api", client="203.0.113.7"))
+    assert entry.client_hash == one.client_hash("203.0.113.7")
