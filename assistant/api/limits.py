@@ -28,7 +28,7 @@ class RateLimiter:
                 reset_at, _ = self._limiter.get_window_stats(limit, "client", client)
                 wait = max(1, math.ceil(reset_at - time.time()))
                 raise TooManyRequests(
-                    f"Too many questions from this client: the limit is {limit}. Try again in {wait} s.",
+                    f"Too many requests from this client: the limit is {limit}. Try again in {wait} s.",
                     retry_after=wait,
                 )
 
