@@ -1,4 +1,4 @@
-"""nianbao — one command line over the assistant: ingest, ask, serve, eval, reports, remove."""
+"""nianbao — one command line over the assistant: ingest, ask, serve, eval, reports, remove; staff, history."""
 
 from __future__ import annotations
 
@@ -183,6 +183,220 @@ def eval_command(datasets: tuple[Path, ...], baselines: bool, report_dir: Path |
              baselines=baselines, report_dir=report_dir, thresholds=overrides)
     if not ok:
         raise SystemExit(1)
+
+
+def _history_store(settings: Settings):  # type: ignore[no-untyped-def]
+    from assistant.history import HistoryStore
+
+    return HistoryStore.open(settings.history_database_url, settings.secret())
+
+
+def _staff_accounts():  # type: ignore[no-untyped-def]
+    from assistant.staff.accounts import StaffAccounts
+
+    return StaffAccounts(_history_store(get_settings()).engine)
+
+
+def _new_password(password_stdin: bool) -> str:
+    if password_stdin:
+        return click.get_text_stream("stdin").readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@cli.group()
+def staff() -> None:
+    """Staff accounts and API tokens of the staff console (/staff, /api/history)."""
+
+
+@staff.command("add")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin instead of a prompt.")
+def staff_add(username: str, password_stdin: bool) -> None:
+    """Add a staff user who may sign in at /staff/login."""
+    from assistant.staff.accounts import AccountError
+
+    try:
+        _staff_accounts().add_user(username, _new_password(password_stdin))
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    console.print(f"Added {escape(username)}; they sign in at /staff/login.")
+
+
+@staff.command("passwd")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin instead of a prompt.")
+def staff_passwd(username: str, password_stdin: bool) -> None:
+    """Set a staff user's password (their signed-in sessions end)."""
+    from assistant.staff.accounts import AccountError
+
+    try:
+        _staff_accounts().set_password(username, _new_password(password_stdin))
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    console.print(f"Password of {escape(username)} changed.")
+
+
+@staff.command("disable")
+@click.argument("username")
+def staff_disable(username: str) -> None:
+    """Refuse a staff user's sign-in, sessions and tokens from now on."""
+    from assistant.staff.accounts import AccountError
+
+    try:
+        _staff_accounts().set_disabled(username, True)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    console.print(f"Disabled {escape(username)}.")
+
+
+@staff.command("enable")
+@click.argument("username")
+def staff_enable(username: str) -> None:
+    """Let a disabled staff user in again."""
+    from assistant.staff.accounts import AccountError
+
+    try:
+        _staff_accounts().set_disabled(username, False)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    console.print(f"Enabled {escape(username)}.")
+
+
+@staff.command("token")
+@click.argument("username")
+@click.option("--name", required=True, help="What the token is for (e.g. weekly-export).")
+def staff_token(username: str, name: str) -> None:
+    """Make an API token for scripts (Authorization: Bearer …); it is printed once, never again."""
+    from assistant.staff.accounts import AccountError
+
+    try:
+        token_id, token = _staff_accounts().create_token(username, name)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(token)
+    click.echo(f"Token {token_id} for {username}. Keep it secret: it is not stored and cannot be shown again. "
+               f"Revoke it with `nianbao staff revoke {token_id}`.", err=True)
+
+
+@staff.command("revoke")
+@click.argument("token_id")
+def staff_revoke(token_id: str) -> None:
+    """Revoke an API token by its id (`nianbao staff list` shows them)."""
+    from assistant.staff.accounts import AccountError
+
+    try:
+        _staff_accounts().revoke_token(token_id)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    console.print(f"Revoked token {escape(token_id)}.")
+
+
+@staff.command("list")
+def staff_list() -> None:
+    """The staff users and their API tokens."""
+    accounts = _staff_accounts()
+    users = Table("user", "status")
+    for user in accounts.users():
+        users.add_row(user.username, "disabled" if user.disabled else "active")
+    console.print(users)
+    tokens = Table("token id", "user", "name", "created (UTC)", "last used (UTC)", "status")
+    for t in accounts.tokens():
+        tokens.add_row(t.id, t.username, t.name, f"{t.created_at:%Y-%m-%d %H:%M}",
+                       f"{t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "never", "revoked" if t.revoked else "active")
+    console.print(tokens)
+
+
+def _history_filters(function):  # type: ignore[no-untyped-def]
+    """The history's filters as options, shared by `history list` and `history export`."""
+    options = [
+        click.option("--q", help="Text within the question."),
+        click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="First day (UTC), YYYY-MM-DD."),
+        click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Last day (UTC), YYYY-MM-DD, included."),
+        click.option("--answered/--refused", default=None, help="Only answered, or only refused questions."),
+        click.option("--feedback", type=click.Choice(["up", "down", "none", "any"]), default="any", help="Rated up, down, or not rated."),
+        click.option("--report", "report_id", help="Answers citing this report id."),
+        click.option("--agency", help="Part of the agency's name."),
+        click.option("--year", type=int, help="Questions about this report year."),
+        click.option("--channel", type=click.Choice(["api", "widget", "cli"])),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def _history_query(**values):  # type: ignore[no-untyped-def]
+    from pydantic import ValidationError
+
+    from assistant.staff.query import HistoryQuery
+
+    since, until = values.pop("since"), values.pop("until")
+    try:
+        return HistoryQuery(date_from=since.date() if since else None, date_to=until.date() if until else None, **values)
+    except ValidationError as exc:
+        raise click.ClickException("; ".join(f"--{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())) from exc
+
+
+@cli.group()
+def history() -> None:
+    """The question history: list, export, prune."""
+
+
+@history.command("list")
+@_history_filters
+@click.option("--limit", type=click.IntRange(1, 200), default=50, show_default=True, help="How many (newest first).")
+@click.option("--format", "output", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+def history_list(limit: int, output: str, **filters) -> None:  # type: ignore[no-untyped-def]
+    """The newest questions matching the filters."""
+    from assistant.staff.export import csv_lines
+    from assistant.staff.query import search
+
+    page = search(_history_store(get_settings()).engine, _history_query(per_page=limit, **filters))
+    if output == "json":
+        click.echo(json.dumps({"data": [e.model_dump(mode="json") for e in page.data], "count": page.count},
+                              ensure_ascii=False, indent=2))
+    elif output == "csv":
+        click.echo("".join(csv_lines(page.data, bom=False)), nl=False)
+    else:
+        table = Table("asked (UTC)", "question", "answered", "agency", "years", "feedback", "channel", "id")
+        for e in page.data:
+            table.add_row(f"{e.asked_at:%Y-%m-%d %H:%M}", escape(e.question), "yes" if e.answered else "[yellow]no[/yellow]",
+                          escape(e.agency or ""), ",".join(map(str, e.years)), e.feedback or "", e.channel, e.id)
+        console.print(table)
+        console.print(f"{len(page.data)} of {page.count} matching questions shown.")
+
+
+@history.command("export")
+@_history_filters
+@click.option("--output", "-o", "path", required=True, type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="The file to write: .csv (UTF-8 with BOM) or .xlsx.")
+def history_export(path: Path, **filters) -> None:  # type: ignore[no-untyped-def]
+    """Every question matching the filters (the newest 50,000 at most) to a CSV or XLSX file."""
+    from assistant.staff.export import MAX_EXPORT_ROWS, csv_lines, xlsx_bytes
+    from assistant.staff.query import count, entries
+
+    if path.suffix.lower() not in (".csv", ".xlsx"):
+        raise click.ClickException(f"Name the file .csv or .xlsx, not {path.name}.")
+    engine = _history_store(get_settings()).engine
+    query = _history_query(**filters)
+    rows = entries(engine, query, MAX_EXPORT_ROWS)
+    if path.suffix.lower() == ".xlsx":
+        path.write_bytes(xlsx_bytes(rows))
+    else:
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            handle.writelines(csv_lines(rows))
+    console.print(f"Wrote {min(count(engine, query), MAX_EXPORT_ROWS)} questions to {escape(str(path))}.")
+
+
+@history.command("prune")
+@click.option("--older-than", "days", type=click.IntRange(min=0), required=True, metavar="DAYS",
+              help="Delete the questions asked more than DAYS days ago.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def history_prune(days: int, yes: bool) -> None:
+    """Retention: delete questions (with their answers and feedback) older than DAYS days."""
+    if not yes:
+        click.confirm(f"Delete every question asked more than {days} days ago?", abort=True)
+    deleted = _history_store(get_settings()).delete_older_than(days)
+    console.print(f"Deleted {deleted} questions asked more than {days} days ago.")
 
 
 def main() -> None:

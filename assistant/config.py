@@ -60,6 +60,10 @@ class Settings(BaseSettings):
         default_factory=list, description="Comma-separated portal origins allowed to call the API from a browser."
     )
     max_body_bytes: int = Field(16_384, description="Largest request body accepted, in bytes.")
+    staff_login_limit: str = Field(
+        "5/minute;50/day", description="Sign-in attempts one client may make on /staff/login (limits syntax)."
+    )
+    staff_session_hours: float = Field(8, gt=0, description="How long a staff sign-in lasts, in hours.")
 
     @field_validator("cors_origins", mode="before")
     @classmethod

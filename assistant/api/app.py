@@ -13,7 +13,8 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.api.limits import BodyLimit, RateLimiter
-from assistant.api.routes import ask, feedback, health, portal, reports
+from assistant.api.routes import ask, feedback, health, portal, reports, staff
+from assistant.api.routes import history as history_api  # create_app has a `history` argument
 from assistant.config import Settings, get_settings
 from assistant.errors import AssistantError, TooManyRequests
 from assistant.history import HistoryStore
@@ -93,6 +94,6 @@ def create_app(settings: Settings | None = None, *, assistant: Assistant | None 
         log.exception("unexpected error")
         return error_body(500, "Something went wrong on our side; the error is logged. Please try again.")
 
-    for module in (ask, feedback, reports, health, portal):
+    for module in (ask, feedback, reports, health, portal, history_api, staff):
         app.include_router(module.router)
     return app

@@ -1,4 +1,4 @@
-"""The question history's table: one row per question asked, as the public saw its answer.
+"""The question history's tables: one row per question asked, as the public saw its answer; the staff who read them.
 
 Times are UTC. The client is kept only as a salted hash (never an IP); report ids are stored
 as ",id1,id2," so a filter can match one with LIKE on any database.
@@ -6,7 +6,7 @@ as ",id1,id2," so a filter can match one with LIKE on any database.
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, DateTime, Float, Index, MetaData, String, Table, Text
+from sqlalchemy import Boolean, Column, DateTime, Float, ForeignKey, Index, MetaData, String, Table, Text
 
 metadata = MetaData()
 
@@ -39,4 +39,27 @@ questions = Table(
     Index("ix_questions_session", "session", "asked_at"),
     Index("ix_questions_answered", "answered"),
     Index("ix_questions_feedback", "feedback"),
+)
+
+# Staff who may read the history: signed in with a password (Argon2 hash) or an API token.
+staff_users = Table(
+    "staff_users",
+    metadata,
+    Column("username", String(64), primary_key=True),
+    Column("password_hash", String(255), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("disabled", Boolean, nullable=False, default=False),
+)
+
+# Tokens for scripts: only the SHA-256 of a token is kept; the token itself is shown once.
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", String(16), primary_key=True),
+    Column("username", String(64), ForeignKey("staff_users.username", ondelete="CASCADE"), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("last_used_at", DateTime),
+    Column("revoked", Boolean, nullable=False, default=False),
 )

@@ -1,0 +1,1 @@
+"""The staff console's logic: accounts and tokens, history queries, statistics, charts, exports."""
