@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import math
 import re
-
-import jieba
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+
+import jieba
 
 from assistant.question import CONCEPTS, DECISIVE, Question, concepts_in
 from assistant.retrieval import bigram_tokens

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.question import YEARS_RE, concepts_in, resolve_agency, understand
 from assistant.metrics import metric_for
+from assistant.question import YEARS_RE, concepts_in, resolve_agency, understand
 from ingest.model import ReportMeta
 
 # Words that mark a question as continuing the previous one (那 "then", 其中 "of which",

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from assistant.metrics import MetricAsk, metric_for
 from assistant.retrieval import word_tokens

@@ -44,7 +44,7 @@ from assistant.store.vectors import VectorStore
 from ingest.model import Chunk, Report
 
 # ChineseRecursiveTextSplitter's separators (regular expressions, kept at the end of a piece).
-CHINESE_SEPARATORS = ["\n\n", "\n", "。|！|？", r"\.\s|\!\s|\?\s", "；|;\s", "，|,\s"]
+CHINESE_SEPARATORS = ["\n\n", "\n", "。|！|？", r"\.\s|\!\s|\?\s", r"；|;\s", r"，|,\s"]
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import math
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from eval.runner import OURS, DatasetResult, fmt_ratio, fmt_threshold, fmt_value, label, metric_rows
@@ -227,7 +227,7 @@ def render(results: list[DatasetResult], payload: dict | None = None) -> str:
         for i, (name, s) in enumerate(systems.items())
     )
     passed = all(r.passed for r in results)
-    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     facts = []
     if payload.get("reports_indexed") is not None:
         facts.append(f'{payload["reports_indexed"]} reports indexed')

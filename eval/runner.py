@@ -346,5 +346,14 @@ def run(assistant, paths: list[Path], *, console: Console, json_out: Path | None
     return all_ok
 
 
-__all__ = ["run", "evaluate", "DatasetResult", "OurSystem", "BaselineSystem", "resolve_report", "default_paths",
-           "DatasetError", "load_dataset"]
+__all__ = [
+    "BaselineSystem",
+    "DatasetError",
+    "DatasetResult",
+    "OurSystem",
+    "default_paths",
+    "evaluate",
+    "load_dataset",
+    "resolve_report",
+    "run",
+]

@@ -246,5 +246,17 @@ def check_thresholds(scores: dict[str, float | None], thresholds: dict[str, floa
     return failed, unmeasured
 
 
-__all__ = ["METRICS", "Outcome", "judge", "describe", "failed_outcome", "metrics", "percentile", "ratio", "check_thresholds",
-           "categories", "CATEGORY_ORDER", "RETRIEVAL_DEPTH"]
+__all__ = [
+    "CATEGORY_ORDER",
+    "METRICS",
+    "RETRIEVAL_DEPTH",
+    "Outcome",
+    "categories",
+    "check_thresholds",
+    "describe",
+    "failed_outcome",
+    "judge",
+    "metrics",
+    "percentile",
+    "ratio",
+]

@@ -22,8 +22,8 @@ import io
 import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from decimal import Decimal
+from functools import cached_property
 from html import escape
 
 import docx

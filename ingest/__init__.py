@@ -19,6 +19,7 @@ from ingest.structure import build_structure
 from ingest.tables import StandardTables, TableFigure, read_standard_tables
 
 __all__ = [
+    "SUPPORTED_SUFFIXES",
     "Chunk",
     "EmptyDocument",
     "Figure",
@@ -28,7 +29,6 @@ __all__ = [
     "Report",
     "ReportMeta",
     "Section",
-    "SUPPORTED_SUFFIXES",
     "Table",
     "read_bytes",
     "read_path",

@@ -134,3 +134,28 @@ def all_keys(version: str = "2021") -> list[str]:
     blocks = T2_2021 if version == "2021" else T2_2019
     keys += [t2_key(b, r.key, c.key) for b, _, cols, rows in blocks for r in rows for c in cols]
     return keys
+
+
+def cell_label(key: str) -> str:
+    """A cell key as people read it: t3.new.total → 表三 一、本年新收政府信息公开申请数量 · 总计
+    (the key itself when it names no cell)."""
+    table, _, rest = key.partition(".")
+    if table == "t3":
+        row, _, column = rest.rpartition(".")
+        rows, columns = {r.key: r.label for r in T3_ROWS}, {c.key: c.label for c in T3_COLUMNS}
+        if row in rows and column in columns:
+            return f"表三 {rows[row]} · {columns[column]}"
+    elif table == "t4":
+        group, _, outcome = rest.rpartition(".")
+        groups, outcomes = {g.key: g.label for g in T4_GROUPS}, {o.key: o.label for o in T4_OUTCOMES}
+        if group in groups and outcome in outcomes:
+            return f"表四 {groups[group]} · {outcomes[outcome]}"
+    elif table == "t2":
+        block, row, column = (rest.split(".") + ["", ""])[:3]
+        for blocks in (T2_2021, T2_2019):
+            for name, title, cols, rows in blocks:
+                labels = {r.key: r.label for r in rows}
+                headers = {c.key: c.label for c in cols}
+                if name == block and row in labels and column in headers:
+                    return f"表二 {title} {labels[row]} · {headers[column]}"
+    return key

@@ -8,11 +8,11 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
+from conftest import MODEL_DIR
 
 from assistant import cli as cli_module
 from assistant.cli import cli
 from assistant.config import get_settings
-from conftest import MODEL_DIR
 
 SEED_QUESTION = "2017年河南省科技厅共收到多少件政府信息公开申请?"
 

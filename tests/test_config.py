@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from assistant.config import Settings
-from conftest import ROOT
 
 README = ROOT / "README.md"
 

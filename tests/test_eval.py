@@ -308,7 +308,7 @@ def test_the_html_report_is_self_contained_and_renders(tiny_result, tmp_path):
     page = write_report([result], tmp_path / "report", {"reports_indexed": 11, "embedding_model": "m", "top_k": 5})
     html = page.read_text(encoding="utf-8")
     assert html.startswith("<!doctype html>")
-    assert not re.search(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", html, re.I), "an external resource"
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", html, re.IGNORECASE), "an external resource"
     assert "<script" not in html.lower() and "@import" not in html and "url(" not in html
     assert html.count("<svg") == 3
     assert "langchain" in html and "chatchat" in html and "ours / chatchat" in html

@@ -103,6 +103,16 @@ def test_blank_form_fields_mean_no_filter():
     assert HistoryQuery.model_validate({"q": "", "answered": "", "year": " ", "feedback": ""}) == HistoryQuery()
 
 
+def test_metrics_in_stats_are_named_as_the_tables_print_them(store):
+    store.record(make_answer("2021年收到多少件申请?", metric=("t3.new.total",)), channel="api")
+    store.record(make_answer("2021年行政复议多少件?", metric=("t4.reconsideration.total",)), channel="api")
+
+    labels = {m.name: m.label for m in history_stats(store.engine, HistoryQuery()).top_metrics}
+
+    assert labels == {"t3.new.total": "表三 一、本年新收政府信息公开申请数量 · 总计",
+                      "t4.reconsideration.total": "表四 行政复议 · 总计"}
+
+
 def test_pages_cover_every_match_once(store):
     ids = [store.record(make_answer(f"问题{i}"), channel="api", asked_at=NOW - timedelta(minutes=i)) for i in range(7)]
     pages = [search(store.engine, HistoryQuery(per_page=3, page=p)) for p in (1, 2, 3)]

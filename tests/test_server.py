@@ -12,7 +12,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from conftest import MODEL_DIR, ROOT
 
 START_TIMEOUT = 180  # seconds: model load + ingest of samples/ and the corpus

@@ -284,7 +284,7 @@ Spec = list[list[tuple[str, int, int]]]  # rows of (text, rowspan, colspan), as 
 def t3_spec(cells: dict[str, list[str]], *, split_other: bool, labels: dict[str, str]) -> Spec:
     """The official table 三 layout: two header rows, 三、本年度办理结果 spanning the result rows,
     each （三）…（六） group label spanning its sub-rows."""
-    label = lambda key: labels.get(key, next(r.label for r in T3_ROWS if r.key == key))  # noqa: E731
+    label = lambda key: labels.get(key, next(r.label for r in T3_ROWS if r.key == key))
     spec: Spec = [
         [
             ("申请人情况", 2, 3),
@@ -679,3 +679,13 @@ def test_table_2_text_signed_changes_and_empty_rows():
     # "14-217" is 14,—,217 or 14,-2,17 or 14,-21,7: flagged, not read as 14, not applicable, 217
     (flag,) = tables.flagged
     assert "t2.s20_5.other_services.*" in flag and "'14-217' has 3 readings" in flag
+
+
+@pytest.mark.parametrize("version", ["2019", "2021"])
+def test_every_table_cell_has_a_readable_label(version):
+    from ingest.standard import all_keys, cell_label
+
+    labels = {key: cell_label(key) for key in all_keys(version)}
+
+    assert all(label != key and label.startswith("表") for key, label in labels.items())
+    assert cell_label("t9.nothing.here") == "t9.nothing.here"

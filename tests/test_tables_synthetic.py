@@ -7,8 +7,8 @@ import pytest
 
 pytest.importorskip("ingest.tables")
 
-from eval.synthetic import generate  # noqa: E402 - only when the reader exists
-from eval.table_reading import score  # noqa: E402
+from eval.synthetic import generate
+from eval.table_reading import score
 
 REPORTS = generate(200, seed=0)
 

@@ -8,10 +8,10 @@ import math
 import time
 
 from limits import parse_many
-from starlette.responses import JSONResponse
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.errors import TooManyRequests
 

@@ -50,13 +50,18 @@ def day_columns(days: list[DayCount], width: int = 720, height: int = 200) -> Ch
     return Chart(width, height, bars, overlay, ticks)
 
 
+def _shortened(label: str, most: int = 18) -> str:
+    """A label that fits left of its bar; the whole one is in the bar's tooltip."""
+    return label if len(label) <= most else label[: most - 1] + "…"
+
+
 def ranked_rows(items: list[CountItem], width: int = 520, row: int = 24, label_width: int = 200) -> Chart:
     """A horizontal bar per item, longest first, its name to the left and its count to the right."""
     peak = max((i.count for i in items), default=0) or 1
     room = width - label_width - 40
     bars = [
-        Bar(label_width, k * row + 4, max(1.0, room * item.count / peak), row - 8, item.name, item.count,
-            f"{item.name}：{item.count}")
+        Bar(label_width, k * row + 4, max(1.0, room * item.count / peak), row - 8, _shortened(item.label or item.name),
+            item.count, f"{item.label or item.name}：{item.count}")
         for k, item in enumerate(items)
     ]
     return Chart(width, max(row, row * len(items)), bars, [], [])

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, case, func
 from assistant.history.model import questions
 from assistant.question import concepts_in
 from assistant.staff.query import HistoryQuery, filtered, newest_first
+from ingest.standard import cell_label
 
 TOP = 10
 MAX_DAYS = 366  # the per-day series covers at most the last year of the view
@@ -30,6 +31,7 @@ class DayCount(BaseModel):
 class CountItem(BaseModel):
     name: str
     count: int
+    label: str | None = Field(None, description="How people read the name (a table cell's row and column).")
 
 
 class UnansweredQuestion(BaseModel):
@@ -127,7 +129,7 @@ def history_stats(engine: Engine, query: HistoryQuery) -> HistoryStats:
         feedback_down=down,
         per_day=_per_day(days),
         top_topics=_top(topics),
-        top_metrics=_top(metrics),
+        top_metrics=[item.model_copy(update={"label": cell_label(item.name)}) for item in _top(metrics)],
         top_agencies=[CountItem(name=name, count=n) for name, n in agencies],
         top_unanswered=[UnansweredQuestion(question=wording[key][0], count=n, last_asked=wording[key][1])
                         for key, n in refused.most_common(TOP)],

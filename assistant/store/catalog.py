@@ -7,7 +7,7 @@ transaction, and the vector store is reconciled against it (see assistant.index)
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
@@ -138,7 +138,7 @@ def save_report(conn: Connection, report: Report) -> None:
             text=report.text,
             table_version=report.table_version,
             table_issues=json.dumps(list(report.table_issues), ensure_ascii=False),
-            ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
         )
     )
     conn.execute(

@@ -17,7 +17,7 @@ class VectorStore:
         self._embedder = embedder
 
     @classmethod
-    def open(cls, *, embedder: Embeddings, name: str, path: Path | None = None, host: str | None = None, port: int = 8000) -> "VectorStore":
+    def open(cls, *, embedder: Embeddings, name: str, path: Path | None = None, host: str | None = None, port: int = 8000) -> VectorStore:
         import chromadb
 
         client = chromadb.HttpClient(host=host, port=port) if host else chromadb.PersistentClient(path=str(path))

@@ -31,11 +31,13 @@ from assistant.service import Assistant
 from assistant.staff import charts
 from assistant.staff.query import HistoryQuery, search
 from assistant.staff.stats import history_stats
+from ingest.standard import cell_label
 
 router = APIRouter(include_in_schema=False)
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 templates = Jinja2Templates(env=Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined))
+templates.env.filters["cell_label"] = cell_label
 
 # Nothing but this site's stylesheet: no script at all, no frames, forms only to here.
 STAFF_CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
