@@ -50,10 +50,11 @@ RateLimited = Depends(rate_limited)
 def asked(request: Request, body: AskRequest, assistant: AssistantDep, history: HistoryDep,
           _: None = RateLimited) -> Answer:
     """The question answered (a follow-up read against the session's previous one) and recorded."""
-    previous = history.previous_question(body.session_id) if body.session_id else None
+    client = client_address(request)
+    previous = history.previous_question(body.session_id, client) if body.session_id else None
     answer = assistant.ask(body.question, body.filters, previous=previous)
     try:
-        history.record(answer, channel=body.channel, session=body.session_id, client=client_address(request))
+        history.record(answer, channel=body.channel, session=body.session_id, client=client)
     except Exception:
         # The public still gets its answer; the lost record is logged for the staff.
         log.exception("could not record the question in the history")

@@ -106,12 +106,15 @@ class HistoryStore:
             ))
         return entry_id
 
-    def previous_question(self, session: str) -> str | None:
-        """The session's last question as it was answered (a follow-up in full), if any."""
+    def previous_question(self, session: str, client: str | None = None) -> str | None:
+        """The session's last question as it was answered (a follow-up in full), if any. Only the
+        client that asked it gets it back: a guessed session id reveals nobody's question."""
+        client_hash = self.client_hash(client)
+        same_client = questions.c.client_hash.is_(None) if client_hash is None else questions.c.client_hash == client_hash
         with self.engine.connect() as conn:
             row = conn.execute(
                 select(questions.c.question, questions.c.resolved_question)
-                .where(questions.c.session == session)
+                .where(questions.c.session == session, same_client)
                 .order_by(questions.c.asked_at.desc())
                 .limit(1)
             ).first()

@@ -1,4 +1,4 @@
-"""The history's schema comes from its Alembic migrations: a new database is brought to the
+"""The history store. Its schema comes from its Alembic migrations: a new database is brought to the
 newest revision, an older one is upgraded without losing questions, and the migrations agree
 with the table definitions the code uses."""
 
@@ -91,3 +91,14 @@ def test_client_hashes_are_salted_and_never_the_address(tmp_path):
     assert "203.0.113.7" not in one.client_hash("203.0.113.7")
     entry = one.get(one.record(answer(), channel="api", client="203.0.113.7"))
     assert entry.client_hash == one.client_hash("203.0.113.7")
+
+
+def test_a_session_s_previous_question_goes_back_only_to_its_client(tmp_path):
+    store = HistoryStore.open(f"sqlite:///{tmp_path / 'h.sqlite3'}", b"k")
+    store.record(answer("2018年清河市教育局收到多少件申请?"), channel="widget", session="sess-private", client="198.51.100.1")
+    store.record(answer("2017年白云市商务局收到多少件申请?"), channel="cli", session="sess-cli")
+
+    assert store.previous_question("sess-private", "198.51.100.1") == "2018年清河市教育局收到多少件申请?"
+    assert store.previous_question("sess-private", "198.51.100.2") is None  # a guessed session id reveals nothing
+    assert store.previous_question("sess-private") is None
+    assert store.previous_question("sess-cli") == "2017年白云市商务局收到多少件申请?"
