@@ -1,6 +1,7 @@
 """The history store. Its schema comes from its Alembic migrations: a new database is brought to the
 newest revision, an older one is upgraded without losing questions, and the migrations agree
-with the table definitions the code uses."""
+with the table definitions the code uses. Client hashes are salted, and a session's previous
+question goes back only to the client that asked it."""
 
 from __future__ import annotations
 
