@@ -71,7 +71,7 @@ def agency_aliases(agency: str) -> tuple[str, ...]:
     short = _PLACE_SUFFIX.match(agency)
     if short:
         names.add(short["place"])
-    for name in names:
+    for name in list(names):  # names grows inside the loop
         for long, abbreviated in ABBREVIATIONS:
             if long in name:
                 names.add(name.replace(long, abbreviated))
