@@ -33,6 +33,10 @@ _SENTENCE = re.compile(r"[^。！？；;]+[。！？；;]?")
 # Topics that split one total into parts: a figure for one part never answers another.
 EXCLUSIVE = (frozenset({"予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "其他处理"}),)
 _MIN_OVERLAP = 0.34  # share of the question's bigrams a clause must hold when no topic decides
+# The words of the genre itself (政府信息公开申请, 申请公开, 公开信息): nearly every clause of a report
+# holds some of them, so they count for little when telling one figure from another.
+_GENRE_BIGRAMS = frozenset(bigram_tokens("政府信息公开申请 申请公开 公开信息 信息公开"))
+_GENRE_WEIGHT = 0.25
 
 
 def units_compatible(asked: str | None, figure: Figure) -> bool:
@@ -60,20 +64,24 @@ class Answerer:
     def __init__(self, reports: Sequence[Report]) -> None:
         self.reports = {r.id: r for r in reports}
         self.paragraphs = {p.id: (r, p) for r in reports for p in r.paragraphs}
-        # Bigram weights: 当面 tells one figure from another, 公开/信息 tell nothing.
-        frequency: Counter[str] = Counter()
-        for _, paragraph in self.paragraphs.values():
-            frequency.update(set(bigram_tokens(paragraph.text)))
-        total = max(1, len(self.paragraphs))
-        self._idf = {b: math.log(1 + total / n) for b, n in frequency.items()}
-        self._unseen_idf = math.log(1 + total)
+        # Bigram weights within each report: 当面 tells one of its figures from another, 公开/信息
+        # tell nothing. Per report, so what else is indexed never changes which figure answers.
+        self._idf: dict[str, tuple[dict[str, float], float]] = {}
+        for report in reports:
+            frequency: Counter[str] = Counter()
+            for paragraph in report.paragraphs:
+                frequency.update(set(bigram_tokens(paragraph.text)))
+            total = max(1, len(report.paragraphs))
+            self._idf[report.id] = ({b: math.log(1 + total / n) for b, n in frequency.items()}, math.log(1 + total))
 
-    def _weight(self, bigrams: set[str]) -> float:
-        return sum(self._idf.get(b, self._unseen_idf) for b in bigrams)
+    def _weight(self, bigrams: set[str], report_id: str) -> float:
+        idf, unseen = self._idf[report_id]
+        return sum(idf.get(b, unseen) * (_GENRE_WEIGHT if b in _GENRE_BIGRAMS else 1.0) for b in bigrams)
 
     # ---- scoring -------------------------------------------------------------------------
 
-    def _topic_score(self, question: Question, q_bigrams: set[str], clause: str, sentence: str, section: str) -> float | None:
+    def _topic_score(self, question: Question, q_bigrams: set[str], clause: str, sentence: str, section: str,
+                     report_id: str) -> float | None:
         """How well a clause matches the question's topics; None when it is about something else.
 
         Every decisive topic of the question (申请, 复议, 诉讼 …) must be in the clause, its sentence
@@ -98,9 +106,9 @@ class Answerer:
         if extra and asked - in_clause:
             return None  # the clause names what it counts, and it is something else
         score -= 1.5 * len(extra)
-        q_weight = self._weight(q_bigrams) or 1.0
-        overlap = self._weight(q_bigrams & set(bigram_tokens(clause))) / q_weight
-        sentence_overlap = self._weight(q_bigrams & set(bigram_tokens(sentence))) / q_weight
+        q_weight = self._weight(q_bigrams, report_id) or 1.0
+        overlap = self._weight(q_bigrams & set(bigram_tokens(clause)), report_id) / q_weight
+        sentence_overlap = self._weight(q_bigrams & set(bigram_tokens(sentence)), report_id) / q_weight
         if not question.concepts and max(overlap, sentence_overlap) < _MIN_OVERLAP:
             return None
         return score + 5 * overlap + 1 * sentence_overlap
@@ -118,7 +126,8 @@ class Answerer:
                     continue
                 _, paragraph = self.paragraphs[figure.paragraph_id]
                 sentence = _sentence_at(paragraph, figure.start - paragraph.start)
-                score = self._topic_score(question, q_bigrams, figure.context, sentence, " ".join(paragraph.section_path))
+                score = self._topic_score(question, q_bigrams, figure.context, sentence, " ".join(paragraph.section_path),
+                                          report.id)
                 if score is None:
                     continue
                 if paragraph.id in boosted:
@@ -138,7 +147,8 @@ class Answerer:
                 if paragraph.is_heading:
                     continue
                 for sentence in _SENTENCE.findall(paragraph.text):
-                    score = self._topic_score(question, q_bigrams, sentence, sentence, " ".join(paragraph.section_path))
+                    score = self._topic_score(question, q_bigrams, sentence, sentence, " ".join(paragraph.section_path),
+                                              report.id)
                     if score is None:
                         continue
                     found.append(Evidence(report, paragraph, score + (0.5 if paragraph.id in boosted else 0), sentence=sentence))

@@ -125,3 +125,26 @@ def test_alias_naming_two_agencies(assistant):
     # 平潭 names both the county government (2012) and the experimental zone (2016 on).
     answer = ask(assistant, "2016年平潭主动公开政府信息多少条?")
     assert answer.figures[0].value == "3460" and answer.report.agency == "平潭综合实验区"
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("2012年平潭县当面申请公开信息的有多少?", "18条"),  # 当面 decides, not the genre's 申请公开信息
+        ("2012年平潭县共收到多少件政府信息公开申请?", "21条"),
+        ("2017年科技厅收到多少件依申请公开?", "6件"),
+    ],
+)
+def test_which_figure_answers_does_not_depend_on_what_else_is_indexed(assistant, question, expected):
+    from assistant.answering import Answerer
+    from assistant.question import understand
+
+    alone = {}
+    for report in assistant.reports:
+        understood = understand(question, [report.meta])
+        if understood.years and report.meta.year in understood.years and understood.agencies:
+            alone[report.id] = Answerer([report]).answer(understood, report_ids=[report.id], retrieved=[])
+    together = assistant.ask(question)
+
+    assert together.figures[0].as_printed == expected
+    assert [a.figures[0].as_printed for a in alone.values()] == [expected]
