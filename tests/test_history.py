@@ -113,6 +113,17 @@ def test_metrics_in_stats_are_named_as_the_tables_print_them(store):
                       "t4.reconsideration.total": "表四 行政复议 · 总计"}
 
 
+def test_a_refused_followup_counts_as_the_question_it_asked(store):
+    followup = make_answer("那2030年呢?", answered=False, years=(2030,))
+    followup.understanding.question = "2030年清河市教育局收到多少件申请?"
+    store.record(followup, channel="widget")
+    store.record(make_answer("2030年清河市教育局收到多少件申请？", answered=False, years=(2030,)), channel="api")
+
+    top = history_stats(store.engine, HistoryQuery()).top_unanswered
+
+    assert [(t.count, t.question.rstrip("?？")) for t in top] == [(2, "2030年清河市教育局收到多少件申请")]
+
+
 def test_pages_cover_every_match_once(store):
     ids = [store.record(make_answer(f"问题{i}"), channel="api", asked_at=NOW - timedelta(minutes=i)) for i in range(7)]
     pages = [search(store.engine, HistoryQuery(per_page=3, page=p)) for p in (1, 2, 3)]

@@ -35,7 +35,7 @@ class CountItem(BaseModel):
 
 
 class UnansweredQuestion(BaseModel):
-    question: str = Field(description="The latest wording of the question.")
+    question: str = Field(description="The latest wording of the question (a follow-up as it was answered).")
     count: int
     last_asked: datetime
 
@@ -115,9 +115,10 @@ def history_stats(engine: Engine, query: HistoryQuery) -> HistoryStats:
         topics.update(concepts_in(row.resolved_question or row.question))
         metrics.update(m for m in row.metric.split("|") if m)
         if not row.answered:
-            key = normalised(row.question)
+            asked = row.resolved_question or row.question  # a follow-up in full: “那2018年呢?” says nothing alone
+            key = normalised(asked)
             refused[key] += 1
-            wording.setdefault(key, (row.question, row.asked_at))  # newest first: the first seen is the latest
+            wording.setdefault(key, (asked, row.asked_at))  # newest first: the first seen is the latest
 
     total, answered, up, down = totals[0], totals[1] or 0, totals[2] or 0, totals[3] or 0
     return HistoryStats(
