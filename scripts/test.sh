@@ -14,6 +14,12 @@ if ! command -v chromium >/dev/null 2>&1; then
   { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; } \
     >/dev/null 2>&1 || echo "warning: could not install chromium; the browser tests cannot run" >&2
 fi
+# Debian's PostgreSQL: the history tests run on a throwaway server too (started by the tests).
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then
+  echo "Installing postgresql (for the history tests on PostgreSQL)…"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; } \
+    >/dev/null 2>&1 || echo "warning: could not install postgresql; its history tests cannot run" >&2
+fi
 export NIANBAO_MODEL_DIR="${NIANBAO_MODEL_DIR:-$PWD/.cache}"
 .venv/bin/python -m pytest "$@"
 eval_dir=$(mktemp -d)

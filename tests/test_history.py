@@ -20,6 +20,8 @@ from assistant.staff.export import CSV_BOM, csv_lines, xlsx_bytes
 from assistant.staff.query import HistoryQuery, count, entries, search
 from assistant.staff.stats import history_stats, normalised
 
+pytest_plugins = ["postgres_server"]  # the postgres_url fixture
+
 NOW = utcnow()
 
 
@@ -33,8 +35,11 @@ def make_answer(question: str, *, answered: bool = True, agency: str | None = "æ
                   understanding=Understanding(intent="figure", years=list(years), agency=agency, metric=list(metric)))
 
 
-@pytest.fixture
-def store(tmp_path) -> HistoryStore:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path) -> HistoryStore:
+    """The history on SQLite (the default) and on PostgreSQL (for several workers)."""
+    if request.param == "postgresql":
+        return HistoryStore.open(request.getfixturevalue("postgres_url"), b"test-secret")
     return HistoryStore.open(f"sqlite:///{tmp_path / 'history.sqlite3'}", b"test-secret")
 
 

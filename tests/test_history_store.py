@@ -5,18 +5,30 @@ question goes back only to the client that asked it."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import func, inspect, select
 
-from assistant.history.model import metadata
+from assistant.history.model import metadata, questions
 from assistant.history.store import MIGRATIONS, HistoryStore, connect
 from assistant.schemas import Answer, Understanding
 
 VERSION_TABLE = "history_alembic_version"
+pytest_plugins = ["postgres_server"]  # the postgres_url fixture
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request, tmp_path) -> str:
+    """A new, empty history database: SQLite (the default) and PostgreSQL (for several workers)."""
+    if request.param == "postgresql":
+        return request.getfixturevalue("postgres_url")
+    return f"sqlite:///{tmp_path / 'h.sqlite3'}"
 
 
 def alembic_config() -> Config:
@@ -39,15 +51,14 @@ def answer(question: str = "2018年清河市教育局收到多少件申请?") ->
                   understanding=Understanding(intent="figure", years=[2018], agency="清河市教育局"))
 
 
-def test_a_new_database_is_created_at_the_newest_revision(tmp_path):
-    store = HistoryStore.open(f"sqlite:///{tmp_path / 'h.sqlite3'}", b"k")
+def test_a_new_database_is_created_at_the_newest_revision(url):
+    store = HistoryStore.open(url, b"k")
 
     assert current(store.engine) == head()
     assert "questions" in inspect(store.engine).get_table_names()
 
 
-def test_opening_again_changes_nothing_and_keeps_the_questions(tmp_path):
-    url = f"sqlite:///{tmp_path / 'h.sqlite3'}"
+def test_opening_again_changes_nothing_and_keeps_the_questions(url):
     entry_id = HistoryStore.open(url, b"k").record(answer(), channel="api")
 
     reopened = HistoryStore.open(url, b"k")
@@ -56,8 +67,7 @@ def test_opening_again_changes_nothing_and_keeps_the_questions(tmp_path):
     assert reopened.get(entry_id).question == "2018年清河市教育局收到多少件申请?"
 
 
-def test_a_database_at_the_first_revision_is_upgraded_without_losing_questions(tmp_path):
-    url = f"sqlite:///{tmp_path / 'h.sqlite3'}"
+def test_a_database_at_the_first_revision_is_upgraded_without_losing_questions(url):
     engine = connect(url)
     config = alembic_config()
     with engine.begin() as conn:
@@ -72,8 +82,8 @@ def test_a_database_at_the_first_revision_is_upgraded_without_losing_questions(t
     assert upgraded.get(entry_id).session == "sess-0001"
 
 
-def test_the_migrations_match_the_tables_the_code_uses(tmp_path):
-    store = HistoryStore.open(f"sqlite:///{tmp_path / 'h.sqlite3'}", b"k")
+def test_the_migrations_match_the_tables_the_code_uses(url):
+    store = HistoryStore.open(url, b"k")
 
     with store.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"version_table": VERSION_TABLE})
@@ -94,8 +104,8 @@ def test_client_hashes_are_salted_and_never_the_address(tmp_path):
     assert entry.client_hash == one.client_hash("203.0.113.7")
 
 
-def test_a_session_s_previous_question_goes_back_only_to_its_client(tmp_path):
-    store = HistoryStore.open(f"sqlite:///{tmp_path / 'h.sqlite3'}", b"k")
+def test_a_session_s_previous_question_goes_back_only_to_its_client(url):
+    store = HistoryStore.open(url, b"k")
     store.record(answer("2018年清河市教育局收到多少件申请?"), channel="widget", session="sess-private", client="198.51.100.1")
     store.record(answer("2017年白云市商务局收到多少件申请?"), channel="cli", session="sess-cli")
 
@@ -103,3 +113,15 @@ def test_a_session_s_previous_question_goes_back_only_to_its_client(tmp_path):
     assert store.previous_question("sess-private", "198.51.100.2") is None  # a guessed session id reveals nothing
     assert store.previous_question("sess-private") is None
     assert store.previous_question("sess-cli") == "2017年白云市商务局收到多少件申请?"
+
+
+def test_questions_recorded_at_once_by_several_threads_all_land(url):
+    store = HistoryStore.open(url, b"k")
+    with ThreadPoolExecutor(8) as pool:
+        ids = list(pool.map(lambda i: store.record(answer(f"问题{i}"), channel="api", session=f"sess-{i % 5:04d}"),
+                            range(100)))
+
+    assert len(set(ids)) == 100
+    with store.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(questions)).scalar_one() == 100
+    assert store.delete_older_than(0) == 100
