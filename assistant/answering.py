@@ -61,8 +61,9 @@ class Evidence:
 
 
 class Answerer:
-    def __init__(self, reports: Sequence[Report]) -> None:
+    def __init__(self, reports: Sequence[Report], *, nearest: int = 5) -> None:
         self.reports = {r.id: r for r in reports}
+        self.nearest = nearest  # passages a refusal shows (a table chunk alone holds dozens of row paragraphs)
         self.paragraphs = {p.id: (r, p) for r in reports for p in r.paragraphs}
         # Bigram weights within each report: 当面 tells one of its figures from another, 公开/信息
         # tell nothing. Per report, so what else is indexed never changes which figure answers.
@@ -171,7 +172,7 @@ class Answerer:
             unit=question.unit,
             terms=list(question.terms),
         )
-        nearest = self._citations(retrieved)
+        nearest = self._citations(retrieved)[: self.nearest]
         if refusal:
             return self._refuse(question, refusal, understanding, nearest)
         boosted = set(retrieved[:12])
@@ -416,7 +417,7 @@ class Answerer:
 
     def _citations(self, paragraph_ids: Sequence[str]) -> list[Citation]:
         citations = []
-        for pid in paragraph_ids:
+        for pid in dict.fromkeys(paragraph_ids):
             report, paragraph = self.paragraphs[pid]
             if not paragraph.is_heading:
                 citations.append(self._citation(report, paragraph))

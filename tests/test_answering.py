@@ -148,3 +148,12 @@ def test_which_figure_answers_does_not_depend_on_what_else_is_indexed(assistant,
 
     assert together.figures[0].as_printed == expected
     assert [a.figures[0].as_printed for a in alone.values()] == [expected]
+
+
+@pytest.mark.parametrize("question", ["2030年清河市教育局共收到多少件政府信息公开申请?", "2021年平潭召开了多少场新闻发布会?"])
+def test_a_refusal_shows_a_few_distinct_nearest_passages(assistant, question):
+    answer = assistant.ask(question)
+
+    assert not answer.answered
+    ids = [c.paragraph_id for c in answer.nearest]
+    assert 1 <= len(ids) <= assistant.settings.top_k and len(set(ids)) == len(ids)
