@@ -23,6 +23,7 @@
   const STREAM_TIMEOUT_MS = 60000;
   const ASK_TIMEOUT_MS = 30000;
   const MAX_FIGURES = 8;
+  const SNIPPET_CHARS = 36;
 
   const ICONS = {
     chat: "M20 2H4c-1.1 0-2 .9-2 2v18l4-4h14c1.1 0 2-.9 2-2V4c0-1.1-.9-2-2-2z",
@@ -80,6 +81,8 @@
 
     details.cite { margin-top: 6px; border: 1px solid #dfe3e8; border-radius: 8px; background: #fafbfc; }
     details.cite > summary { padding: 6px 10px; cursor: pointer; font-size: 13px; color: #1f2328; }
+    .cite-snippet { display: block; margin-left: 1em; font-size: 12px; color: #5c6570; }
+    details.cite[open] .cite-snippet { display: none; }
     .cite-body { padding: 0 10px 8px; font-size: 14px; }
     .cite-path, .cite-id { font-size: 12px; color: #5c6570; }
     .cite-table { margin: 4px 0 8px; display: grid; grid-template-columns: auto 1fr; gap: 0 8px; font-size: 13px; }
@@ -317,7 +320,12 @@
     }
     body.append(quote(citation.text, citation.highlight), el("p", { class: "cite-id" }, `段落 ${citation.paragraph_id}`));
     const where = `${citation.agency} · ${citation.year}年` + (path.length ? ` · ${path[path.length - 1]}` : "");
-    return el("details", { class: "cite" }, el("summary", null, where), body);
+    // The passage's opening words: cards from one section otherwise read alike when closed.
+    const chars = Array.from(citation.text || "");
+    const opening = chars.slice(0, SNIPPET_CHARS).join("") + (chars.length > SNIPPET_CHARS ? "…" : "");
+    return el("details", { class: "cite" },
+      el("summary", null, el("span", { class: "cite-where" }, where), el("span", { class: "cite-snippet" }, opening)),
+      body);
   }
 
   function figureDisplay(figure) {
