@@ -1,5 +1,5 @@
-"""Follow-up questions: “那2018年呢?”, “其中予以公开的有多少?”, “科技厅呢?” read against the
-session's previous question, and rewritten into the full question they ask.
+"""Follow-up questions: “那2018年呢?”, “上一年呢?”, “其中予以公开的有多少?”, “换成科技厅呢?”
+read against the session's previous question, and rewritten into the full question they ask.
 
 The rewrite is plain text, so the answer can show how the question was understood, and the
 whole pipeline (filters, metric, retrieval) runs on it unchanged.
@@ -13,11 +13,19 @@ from collections.abc import Sequence
 from assistant.metrics import metric_for
 from assistant.question import YEARS_RE, concepts_in, resolve_agency, understand
 from ingest.model import ReportMeta
+from ingest.numbers import find_years
 
 # Words that mark a question as continuing the previous one (那 "then", 其中 "of which",
 # 另外/还有 "and also") or asking "what about …?" (…呢).
-_LEADING = re.compile(r"^(?:那么|那|其中|另外|还有|再问一下|再问|那请问|请问)[，,、：:\s]*")
+_LEADING = re.compile(r"^(?:(?:那么|那|其中|另外|还有|再问一下|再问|请问|换成|改成|换作|如果是|要是)[，,、：:\s]*)+")
 _TRAILING_NE = re.compile(r"呢\s*[?？。！!]*\s*$")
+_AGAIN = re.compile(r"又")  # “2018年又是多少?”
+# A year named relative to the previous question's (上年 alone is a table row: 上年结转).
+_RELATIVE_YEAR = re.compile(r"(上一年度?|前一年度?|下一年度?|后一年度?|次年|第二年)")
+_STEP = {"上": -1, "前": -1, "下": 1, "后": 1, "次": 1, "第": 1}
+# What is left when a follow-up only asks again: 多少, 几件 …
+_ASKING_ONLY = re.compile(r"^(?:多少|几)?[件条个次人篇项场位家]?数?$")
+_ASKING = re.compile(r"多少|几")
 # What is left of an elliptical follow-up once its years and agency are taken out.
 _FILLER = re.compile(r"[那么其中另外还有呢的情况又是怎样如何样请问再一下年度份，,、。？?！!：:\s]")
 _RANGE_JOINERS = re.compile(r"^[\s到至和与及、,，\-—~～]*$")
@@ -59,31 +67,50 @@ def _splice(text: str, span: tuple[int, int], replacement: str) -> str:
 
 
 def _without_report(text: str, years: tuple[int, int] | None, agency: tuple[int, int] | None) -> str:
-    """What a question asks besides its year and agency, filler words taken out."""
+    """What a question asks besides its year and agency, filler and asking-again words taken out."""
     for span in sorted(filter(None, [years, agency]), reverse=True):
         text = _splice(text, span, " ")
-    return _FILLER.sub("", text)
+    rest = _FILLER.sub("", text)
+    return "" if _ASKING_ONLY.match(rest) else rest
+
+
+def _marked(text: str) -> bool:
+    return bool(_LEADING.match(text) or _TRAILING_NE.search(text) or _AGAIN.search(text))
 
 
 def needs_previous(text: str, reports: Sequence[ReportMeta]) -> bool:
-    """Whether ``text`` only makes sense after another question (“那2018年呢?”, “科技厅呢?”)."""
+    """Whether ``text`` only makes sense after another question (“那2018年呢?”, “科技厅呢?”,
+    “2017年是多少?”, “上一年呢?”)."""
     text = text.strip()
-    marked = bool(_LEADING.match(text) or _TRAILING_NE.search(text))
-    return marked and not _without_report(text, _years_span(text), _agency_mention(text, reports))
+    if _RELATIVE_YEAR.search(text) and not _years_span(text):
+        return True
+    body = _LEADING.sub("", text)
+    if _without_report(body, _years_span(body), _agency_mention(body, reports)):
+        return False
+    return _marked(text) or bool(_ASKING.search(body))
+
+
+def _absolute_years(text: str, previous: str) -> str:
+    """“上一年呢?” after a question about 2018 → “2017年呢?”."""
+    match = _RELATIVE_YEAR.search(text)
+    named = YEARS_RE.findall(previous)
+    if not match or _years_span(text) or len(set(find_years(previous))) != 1 or not named:
+        return text
+    year = find_years(previous)[0] + _STEP[match.group(1)[0]]
+    return _splice(text, match.span(), f"{year}年")
 
 
 def resolve_followup(text: str, previous: str | None, reports: Sequence[ReportMeta]) -> str | None:
     """The full question a follow-up asks, or None when ``text`` stands on its own."""
     if not previous:
         return None
-    text = text.strip()
+    text = _absolute_years(text.strip(), previous)
+    marked = _marked(text)
+    text = _LEADING.sub("", text)
     years = _years_span(text)
     agency = _agency_mention(text, reports)
-    marked = bool(_LEADING.match(text) or _TRAILING_NE.search(text))
-    if not marked and (years or agency):
-        return None  # names its own year or agency: a new question
     if not _without_report(text, years, agency):
-        # “那2018年呢?” / “科技厅呢?”: the previous question with its year or agency swapped.
+        # “那2018年呢?” / “科技厅呢?” / “2017年是多少?”: the previous question with its year or agency swapped.
         if not (years or agency):
             return None
         resolved = previous
@@ -96,15 +123,16 @@ def resolve_followup(text: str, previous: str | None, reports: Sequence[ReportMe
             previous_years = _years_span(resolved)
             resolved = _splice(resolved, previous_years, year_text) if previous_years else year_text + resolved
         return resolved
-    if not marked and not (concepts_in(text) or metric_for(text)):
+    if not marked and (years or agency):
+        return None  # names its own year or agency and asks something: a new question
+    if not marked and not (concepts_in(text) or metric_for(text) or _ASKING.search(text)):
         return None  # says nothing a previous question could complete
     # “其中予以公开的有多少?”: a new topic about the previous question's report.
-    body = _LEADING.sub("", text)
-    if understand(body, reports).intent == "passage" and understand(previous, reports).intent == "figure":
-        body = _TRAILING_NE.sub("", body).rstrip("?？。 ") + "有多少？"  # “那么行政复议呢?” asks the same count
+    if understand(text, reports).intent == "passage" and understand(previous, reports).intent == "figure":
+        text = _TRAILING_NE.sub("", text).rstrip("?？。 ") + "有多少？"  # “那么行政复议呢?” asks the same count
     prefix = ""
     if not years and (previous_years := _years_span(previous)):
         prefix += previous[previous_years[0]:previous_years[1]]
     if not agency and (previous_agency := _agency_mention(previous, reports)):
         prefix += previous[previous_agency[0]:previous_agency[1]]
-    return prefix + body if prefix else None
+    return prefix + text if prefix else None

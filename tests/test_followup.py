@@ -28,6 +28,12 @@ PREVIOUS = "2017年科技厅收到多少件依申请公开?"
         ("收到多少件依申请公开?", "2017年科技厅收到多少件依申请公开?"),
         # an agency no report has is swapped in too: the answer then says there is no such report
         ("财政局呢?", "2017年财政局收到多少件依申请公开?"),
+        ("2018年又是多少?", "2018年科技厅收到多少件依申请公开?"),
+        ("2018年是多少件?", "2018年科技厅收到多少件依申请公开?"),
+        ("下一年呢?", "2018年科技厅收到多少件依申请公开?"),
+        ("那前一年呢", "2016年科技厅收到多少件依申请公开?"),
+        ("换成白云市商务局呢?", "2017年白云市商务局收到多少件依申请公开?"),
+        ("上年结转的有多少?", "2017年科技厅上年结转的有多少?"),
     ],
 )
 def test_a_followup_is_completed_from_the_previous_question(followup, resolved):
@@ -78,8 +84,10 @@ def test_without_the_previous_question_a_followup_is_refused_not_guessed(samples
     assert "上一个问题" in answer.text
 
 
-@pytest.mark.parametrize("question, needs", [("那2018年呢?", True), ("科技厅呢", True), ("其中予以公开的有多少?", False),
-                                             ("2018年科技厅收到多少件申请?", False)])
+@pytest.mark.parametrize("question, needs", [("那2018年呢?", True), ("科技厅呢", True), ("2018年是多少?", True),
+                                             ("上一年呢?", True), ("多少件?", True), ("其中予以公开的有多少?", False),
+                                             ("2018年科技厅收到多少件申请?", False), ("科技厅", False),
+                                             ("上年结转的申请有多少?", False)])
 def test_which_questions_need_a_previous_one(question, needs):
     from assistant.followup import needs_previous
 
