@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -111,10 +113,9 @@ def reports() -> None:
 def ask(question: str, as_json: bool, session: str | None, no_history: bool) -> None:
     """Ask one question (recorded in the history with channel cli)."""
     from assistant.errors import QuestionInvalid
-    from assistant.history import HistoryStore
 
     settings = get_settings()
-    history = None if no_history else HistoryStore.open(settings.history_database_url, settings.secret())
+    history = None if no_history else _history_store(settings)
     previous = history.previous_question(session) if history and session else None
     try:
         answer = _assistant(settings).ask(question, previous=previous)
@@ -197,6 +198,17 @@ def _staff_accounts():  # type: ignore[no-untyped-def]
     return StaffAccounts(_history_store(get_settings()).engine)
 
 
+@contextmanager
+def _account_errors() -> Iterator[None]:
+    """An AccountError (unknown user, taken name, empty password …) as a clean CLI error."""
+    from assistant.staff.accounts import AccountError
+
+    try:
+        yield
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 def _new_password(password_stdin: bool) -> str:
     if password_stdin:
         return click.get_text_stream("stdin").readline().rstrip("\r\n")
@@ -213,12 +225,8 @@ def staff() -> None:
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin instead of a prompt.")
 def staff_add(username: str, password_stdin: bool) -> None:
     """Add a staff user who may sign in at /staff/login."""
-    from assistant.staff.accounts import AccountError
-
-    try:
+    with _account_errors():
         _staff_accounts().add_user(username, _new_password(password_stdin))
-    except AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
     console.print(f"Added {escape(username)}; they sign in at /staff/login.")
 
 
@@ -227,12 +235,8 @@ def staff_add(username: str, password_stdin: bool) -> None:
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin instead of a prompt.")
 def staff_passwd(username: str, password_stdin: bool) -> None:
     """Set a staff user's password (their signed-in sessions end)."""
-    from assistant.staff.accounts import AccountError
-
-    try:
+    with _account_errors():
         _staff_accounts().set_password(username, _new_password(password_stdin))
-    except AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
     console.print(f"Password of {escape(username)} changed.")
 
 
@@ -240,12 +244,8 @@ def staff_passwd(username: str, password_stdin: bool) -> None:
 @click.argument("username")
 def staff_disable(username: str) -> None:
     """Refuse a staff user's sign-in, sessions and tokens from now on."""
-    from assistant.staff.accounts import AccountError
-
-    try:
+    with _account_errors():
         _staff_accounts().set_disabled(username, True)
-    except AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
     console.print(f"Disabled {escape(username)}.")
 
 
@@ -253,12 +253,8 @@ def staff_disable(username: str) -> None:
 @click.argument("username")
 def staff_enable(username: str) -> None:
     """Let a disabled staff user in again."""
-    from assistant.staff.accounts import AccountError
-
-    try:
+    with _account_errors():
         _staff_accounts().set_disabled(username, False)
-    except AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
     console.print(f"Enabled {escape(username)}.")
 
 
@@ -267,12 +263,8 @@ def staff_enable(username: str) -> None:
 @click.option("--name", required=True, help="What the token is for (e.g. weekly-export).")
 def staff_token(username: str, name: str) -> None:
     """Make an API token for scripts (Authorization: Bearer …); it is printed once, never again."""
-    from assistant.staff.accounts import AccountError
-
-    try:
+    with _account_errors():
         token_id, token = _staff_accounts().create_token(username, name)
-    except AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
     click.echo(token)
     click.echo(f"Token {token_id} for {username}. Keep it secret: it is not stored and cannot be shown again. "
                f"Revoke it with `nianbao staff revoke {token_id}`.", err=True)
@@ -282,12 +274,8 @@ def staff_token(username: str, name: str) -> None:
 @click.argument("token_id")
 def staff_revoke(token_id: str) -> None:
     """Revoke an API token by its id (`nianbao staff list` shows them)."""
-    from assistant.staff.accounts import AccountError
-
-    try:
+    with _account_errors():
         _staff_accounts().revoke_token(token_id)
-    except AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
     console.print(f"Revoked token {escape(token_id)}.")
 
 
