@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+# live_server: a real `nianbao serve` and a Chromium page on it; postgres_server: a throwaway PostgreSQL.
+pytest_plugins = ["live_server", "postgres_server"]
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
 os.environ.setdefault("HF_HUB_OFFLINE", "1")

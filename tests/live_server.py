@@ -1,13 +1,10 @@
-"""A real `nianbao serve` for browser tests, and a Chromium page on it.
+"""A real `nianbao serve` for browser tests, and a Chromium page on it (a pytest plugin, loaded by
+conftest.py).
 
 One server per test session (samples/ plus a small report of hostile markup, in a fresh data dir)
 and one browser; each test gets its own browser context, so its own sessionStorage and cookies.
-A test module uses them by importing the fixtures:
-
-    from live_server import browser, live_server, page  # noqa: F401
-
-`live_server.env` is the server's environment: run `nianbao` commands with it against the same data.
-"""
+`live_server.env` is the server's environment: run `nianbao` commands with it against the same
+data. `running_server` starts another server with an environment of a test's own."""
 
 from __future__ import annotations
 
@@ -17,6 +14,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,31 +75,14 @@ def nianbao() -> str:
     return str(script if script.exists() else ROOT / ".venv" / "bin" / "nianbao")
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory) -> LiveServer:
-    home = tmp_path_factory.mktemp("live")
-    extra = home / "ingest"
-    extra.mkdir()
-    (extra / "jichuan-csj-2020.txt").write_text(INJECTION_REPORT, encoding="utf-8")
+@contextmanager
+def running_server(home: Path, env: dict[str, str]) -> Iterator[LiveServer]:
+    """`nianbao serve` on a free port with ``env``, from ``home`` (no stray .env), until the block ends."""
     port = free_port()
-    env = {
-        **{k: v for k, v in os.environ.items() if k not in ("NIANBAO_CORPUS_DIR", "CORPUS_DIR")},  # samples only: fast
-        "NIANBAO_DATA_DIR": str(home / "data"),
-        "NIANBAO_MODEL_DIR": str(MODEL_DIR),
-        "NIANBAO_INGEST_PATHS": str(extra),
-        "NIANBAO_RATE_LIMIT": "1000/minute",  # browser tests ask far more than a person would
-        "HF_HUB_OFFLINE": "1",
-        "COLUMNS": "200",  # keep rich from wrapping the printed URL
-    }
-    server = LiveServer(f"http://127.0.0.1:{port}", home / "data", env, home / "server.log")
+    server = LiveServer(f"http://127.0.0.1:{port}", Path(env["NIANBAO_DATA_DIR"]), env, home / "server.log")
     with open(server.log_path, "wb") as log:
-        process = subprocess.Popen(
-            [nianbao(), "serve", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=home,  # no stray .env
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        process = subprocess.Popen([nianbao(), "serve", "--host", "127.0.0.1", "--port", str(port)],
+                                   cwd=home, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + START_TIMEOUT
         while True:
@@ -122,6 +104,31 @@ def live_server(tmp_path_factory) -> LiveServer:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def server_env(data_dir: Path, **settings: str) -> dict[str, str]:
+    """This process's environment for a server over ``data_dir``, without the real corpus unless given."""
+    return {
+        **{k: v for k, v in os.environ.items() if k not in ("NIANBAO_CORPUS_DIR", "CORPUS_DIR")},
+        "NIANBAO_DATA_DIR": str(data_dir),
+        "NIANBAO_MODEL_DIR": str(MODEL_DIR),
+        "NIANBAO_INGEST_PATHS": "",
+        "HF_HUB_OFFLINE": "1",
+        "COLUMNS": "200",  # keep rich from wrapping the printed URL
+        **settings,
+    }
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory) -> Iterator[LiveServer]:
+    home = tmp_path_factory.mktemp("live")
+    extra = home / "ingest"
+    extra.mkdir()
+    (extra / "jichuan-csj-2020.txt").write_text(INJECTION_REPORT, encoding="utf-8")
+    env = server_env(home / "data", NIANBAO_INGEST_PATHS=str(extra),  # samples/ + this report: fast
+                     NIANBAO_RATE_LIMIT="1000/minute")  # browser tests ask far more than a person would
+    with running_server(home, env) as server:
+        yield server
 
 
 def chromium_path() -> str | None:

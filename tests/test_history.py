@@ -20,8 +20,6 @@ from assistant.staff.export import CSV_BOM, csv_lines, xlsx_bytes
 from assistant.staff.query import HistoryQuery, count, entries, search
 from assistant.staff.stats import history_stats, normalised
 
-pytest_plugins = ["postgres_server"]  # the postgres_url fixture
-
 NOW = utcnow()
 
 

@@ -20,7 +20,6 @@ from assistant.history.store import MIGRATIONS, HistoryStore, connect
 from assistant.schemas import Answer, Understanding
 
 VERSION_TABLE = "history_alembic_version"
-pytest_plugins = ["postgres_server"]  # the postgres_url fixture
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

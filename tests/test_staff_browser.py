@@ -22,7 +22,6 @@ try:
 except ImportError:  # the browser fixture skips (or fails, in CI) and says why
     expect = None
 
-pytest_plugins = ["live_server"]  # the live_server, browser and page fixtures
 
 ARTIFACTS = ROOT / "test-artifacts"
 PASSWORD = "browser test password"

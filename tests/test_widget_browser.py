@@ -18,7 +18,6 @@ try:
 except ImportError:  # the browser fixture skips (or fails, in CI) and says why
     expect = None
 
-pytest_plugins = ["live_server"]  # the live_server, browser and page fixtures
 INJECTION_AGENCY = "霁川市测试局"  # live_server ingests a report of this agency full of markup
 
 ARTIFACTS = ROOT / "test-artifacts"
