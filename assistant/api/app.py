@@ -12,6 +12,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from assistant.api import staff_auth
 from assistant.api.limits import BodyLimit, RateLimiter
 from assistant.api.routes import ask, feedback, health, portal, reports, staff
 from assistant.api.routes import history as history_api  # create_app has a `history` argument
@@ -46,6 +47,8 @@ def create_app(settings: Settings | None = None, *, assistant: Assistant | None 
     )
     app.state.settings = settings
     app.state.limiter = RateLimiter(settings.rate_limit, settings.rate_limit_storage)
+    app.state.login_limiter = staff_auth.login_limiter(settings)
+    app.state.staff_sessions = staff_auth.session_serializer(settings)
     if assistant is not None:
         app.state.assistant = assistant
     if history is not None:

@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException
 
 from assistant.api.deps import client_address
 from assistant.api.limits import RateLimiter
+from assistant.config import Settings
 from assistant.errors import TooManyRequests
 from assistant.staff.accounts import StaffAccounts, StaffUser
 
@@ -40,11 +41,18 @@ def accounts(request: Request) -> StaffAccounts:
     return StaffAccounts(request.app.state.history.engine)
 
 
+def session_serializer(settings: Settings) -> URLSafeTimedSerializer:
+    """Signs and checks session cookies; one per app (create_app)."""
+    return URLSafeTimedSerializer(settings.secret(), salt="nianbao.staff.session")
+
+
+def login_limiter(settings: Settings) -> RateLimiter:
+    """Counts sign-in attempts per client; one per app (create_app)."""
+    return RateLimiter(settings.staff_login_limit, settings.rate_limit_storage)
+
+
 def _serializer(request: Request) -> URLSafeTimedSerializer:
-    state = request.app.state
-    if getattr(state, "staff_sessions", None) is None:
-        state.staff_sessions = URLSafeTimedSerializer(state.settings.secret(), salt="nianbao.staff.session")
-    return state.staff_sessions
+    return request.app.state.staff_sessions
 
 
 def _max_age(request: Request) -> int:
@@ -138,11 +146,8 @@ async def csrf_checked(request: Request, session: Annotated[StaffSession, Depend
 
 def check_login_rate(request: Request) -> None:
     """Count one sign-in attempt of the client (TooManyRequests past staff_login_limit): guessing stays slow."""
-    state = request.app.state
-    if getattr(state, "login_limiter", None) is None:
-        state.login_limiter = RateLimiter(state.settings.staff_login_limit, state.settings.rate_limit_storage)
     try:
-        state.login_limiter.check(f"staff-login:{client_address(request)}")
+        request.app.state.login_limiter.check(f"staff-login:{client_address(request)}")
     except TooManyRequests as exc:
         raise TooManyRequests(f"Too many sign-in attempts from this address; try again in {exc.retry_after} s.",
                               retry_after=exc.retry_after) from None
