@@ -14,7 +14,7 @@ from decimal import Decimal
 
 import jieba
 
-from assistant.question import CONCEPTS, DECISIVE, Question, concepts_in
+from assistant.understanding.parse import CONCEPTS, DECISIVE, Question, concepts_in
 from assistant.retrieval import bigram_tokens
 from assistant.schemas import Answer, Citation, FigureAnswer, ReportRef, Understanding
 from ingest.model import Figure, Paragraph, Report
@@ -115,7 +115,7 @@ class Answerer:
         return score + 5 * overlap + 1 * sentence_overlap
 
     def _question_bigrams(self, question: Question) -> set[str]:
-        return set(bigram_tokens(_strip_identity(question.text, self.reports.values())))
+        return set(bigram_tokens(_strip_identity(question.topic or question.text, self.reports.values())))
 
     def best_figures(self, question: Question, report_ids: Sequence[str], boosted: set[str]) -> list[Evidence]:
         q_bigrams = self._question_bigrams(question)

@@ -12,9 +12,8 @@ from assistant.answering import Answerer
 from assistant.config import Settings
 from assistant.embedding import Embedder, load_embedder
 from assistant.errors import QuestionInvalid
-from assistant.followup import needs_previous, resolve_followup
 from assistant.index import FileResult, Indexer, Overrides
-from assistant.question import Question, understand
+from assistant.understanding import Question, needs_previous, resolve_followup, understand
 from assistant.retrieval import FusionRetriever, add_words, hybrid_retriever
 from assistant.schemas import Answer, AskFilters
 from assistant.store import catalog
@@ -123,6 +122,9 @@ class Assistant:
             years = [filters.year] if filters.year else years
             if filters.agency:
                 agencies = {r.meta.agency for r in reports if filters.agency in (r.meta.agency, *r.meta.aliases)} or {filters.agency}
+        if question.ambiguous_agencies and not (filters and filters.agency):
+            names = "、".join(question.ambiguous_agencies)
+            return [], f"“{question.unknown_agency}”可能指{names}，请说明是哪一个。"
         if question.unknown_agency and not (filters and filters.agency):
             return [], f"已导入的报告中没有“{question.unknown_agency}”的年度报告。"
         chosen = [r for r in reports if (not years or r.meta.year in years) and (not agencies or r.meta.agency in agencies)]

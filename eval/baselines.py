@@ -38,7 +38,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from assistant.answering import Answerer
-from assistant.question import understand
+from assistant.understanding.parse import understand
 from assistant.retrieval import DenseRetriever, FusionRetriever
 from assistant.store.vectors import VectorStore
 from ingest.model import Chunk, Report

@@ -137,7 +137,7 @@ def test_alias_naming_two_agencies(assistant):
 )
 def test_which_figure_answers_does_not_depend_on_what_else_is_indexed(assistant, question, expected):
     from assistant.answering import Answerer
-    from assistant.question import understand
+    from assistant.understanding.parse import understand
 
     alone = {}
     for report in assistant.reports:

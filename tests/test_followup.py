@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.followup import resolve_followup
+from assistant.understanding.followup import resolve_followup
 from ingest.metadata import agency_aliases
 from ingest.model import ReportMeta
 
@@ -89,6 +89,6 @@ def test_without_the_previous_question_a_followup_is_refused_not_guessed(samples
                                              ("2018年科技厅收到多少件申请?", False), ("科技厅", False),
                                              ("上年结转的申请有多少?", False)])
 def test_which_questions_need_a_previous_one(question, needs):
-    from assistant.followup import needs_previous
+    from assistant.understanding.followup import needs_previous
 
     assert needs_previous(question, REPORTS) is needs

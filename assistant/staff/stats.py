@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Engine, case, func
 
 from assistant.history.model import questions
-from assistant.question import concepts_in
+from assistant.understanding.parse import concepts_in
 from assistant.staff.query import HistoryQuery, filtered, newest_first
 from ingest.standard import cell_label
 

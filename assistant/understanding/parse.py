@@ -6,7 +6,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from assistant.metrics import MetricAsk, metric_for
+from assistant.understanding.agencies import resolve_agency
+from assistant.understanding.metrics import MetricAsk, metric_for
 from assistant.retrieval import word_tokens
 from ingest.model import ReportMeta
 from ingest.numbers import UNITS, find_years
@@ -73,12 +74,6 @@ _UNIT_WORDS = re.compile(r"(?:多少|几)(" + "|".join(u for u in UNITS if not u
 _MONEY = re.compile(r"多少钱|多少费用|费用多少|金额|收费多少|收了多少")
 _RATE = re.compile(r"率|比例|百分之|占比")
 _COUNT_NOUN = re.compile(r"(人|条|件|篇|次|场|个)数")
-# A body named in the question: …厅/局/委/署/办公室, or a place's government (鹭汀县人民政府) —
-# never the 政府 of 政府信息.
-_AGENCY_WORD = re.compile(
-    r"[\u4e00-\u9fa5]{1,12}?(?:厅|局|委员会|委|署|办公室)|[\u4e00-\u9fa5]{2,4}?(?:省|市|县|区|镇|乡)(?:人民)?政府(?!信息)"
-)
-_PLACE_IN = re.compile(r"([\u4e00-\u9fa5]{2,3}?)(?:省|市|县|区)")
 YEARS_RE = re.compile(r"(?:19|20)\d{2}\s*年度?|[〇零一二三四五六七八九]{4}\s*年度?")
 _QUESTION_NOISE = set("的了吗呢啊吧么是在和与及共总")
 
@@ -109,6 +104,8 @@ class Question:
     mode: str = "single"  # single | series (several years) | compare (two years) | extreme (which year most/least)
     each_year: bool = False  # 每年 / 历年: every year there is, not only the years named
     extreme: str = ""  # "max" or "min" in extreme mode
+    ambiguous_agencies: tuple[str, ...] = ()  # the bodies a name fits equally well (refused, naming them)
+    topic: str = ""  # the question without the agency's name
 
 
 def concepts_in(text: str) -> set[str]:
@@ -122,56 +119,6 @@ def concepts_in(text: str) -> set[str]:
     if found & _COUNTED_WITHIN_REQUESTS:
         found.discard("申请")
     return found
-
-
-_PLACE = re.compile(r"^([\u4e00-\u9fa5]{2,3}?)(?:省|市|县|区|自治区|自治州)")
-
-
-def place_of(agency: str) -> str | None:
-    """清河市教育局 → 清河: the place an agency belongs to, if its name starts with one."""
-    match = _PLACE.match(agency)
-    return match.group(1) if match else None
-
-
-def _bare_agency_word(word: str) -> str:
-    """The agency name without the words the pattern caught before it (2018年清河市财政局 → 清河市财政局)."""
-    return re.sub(r"^[年度的在和与及向给对被由让跟同]+", "", word)
-
-
-def _names_other_agency(word: str, reports: Sequence[ReportMeta]) -> bool:
-    """Whether an agency name in the question (财政局, 槐川区人社局, 鹭汀县人民政府) is none of the
-    reports' agencies: no alias of the same kind of body covers it, or it names another place."""
-    word = _bare_agency_word(word)
-    if len(word) >= 2 and word[-2] in "本我该此":
-        return False  # 本局, 我厅: the report's own agency
-    for meta in reports:
-        place = place_of(meta.agency)
-        # A word naming a place must name this agency's place (霁川市教育局 is not 清河市教育局).
-        if not (place and place in word) and _PLACE_IN.match(word):
-            continue
-        for alias in (meta.agency, *meta.aliases):
-            if (alias in word and alias[-1] == word[-1]) or word in alias:
-                return False
-    return True
-
-
-def resolve_agency(text: str, reports: Sequence[ReportMeta]) -> tuple[tuple[str, ...], tuple[str, ...], str | None]:
-    """(agencies named by the longest alias in the question, agencies named by any alias — 平潭
-    names two —, a name in the question that matches no report's agency, or None)."""
-    for word in _AGENCY_WORD.findall(text):
-        if _names_other_agency(word, reports):
-            return (), (), _bare_agency_word(word)
-    matched: dict[str, int] = {}
-    for meta in reports:
-        for alias in (meta.agency, *meta.aliases):
-            if alias and alias in text:
-                matched[meta.agency] = max(matched.get(meta.agency, 0), len(alias))
-    if matched:
-        longest = max(matched.values())
-        return tuple(a for a, n in matched.items() if n == longest), tuple(matched), None
-    # Only the place is named (清河教育公众号): the agencies of that place.
-    by_place = tuple(dict.fromkeys(m.agency for m in reports if (p := place_of(m.agency)) and p in text))
-    return by_place, by_place, None
 
 
 def understand(text: str, reports: Sequence[ReportMeta]) -> Question:
@@ -206,21 +153,25 @@ def understand(text: str, reports: Sequence[ReportMeta]) -> Question:
         # 人数 "number of people", 条数 "number of items" … name the unit without 多少X.
         implied = _COUNT_NOUN.search(text)
         unit = implied.group(1) if implied else None
-    agencies, agencies_loose, unknown = resolve_agency(text, reports)
+    named = resolve_agency(text, reports)
+    # What the question asks about, without the name of the body it asks (市监局 says which report).
+    topic = text[: named.span[0]] + " " + text[named.span[1]:] if named.span else text
     terms = tuple(t for t in word_tokens(text) if not (len(t) == 1 and t in _QUESTION_NOISE))
     concepts = concepts_in(text)
     return Question(
         text=text,
         intent=intent,
         years=tuple(years),
-        agencies=agencies,
-        agencies_loose=agencies_loose,
-        unknown_agency=unknown,
+        agencies=named.agencies,
+        agencies_loose=named.loose,
+        unknown_agency=named.unknown,
+        ambiguous_agencies=named.ambiguous,
         unit=unit,
         concepts=frozenset(concepts),
         terms=terms,
-        search_text=search_text(text, concepts, reports),
-        metric=metric_for(YEARS_RE.sub(" ", text)),
+        search_text=search_text(topic, concepts, reports),
+        metric=metric_for(YEARS_RE.sub(" ", topic)),
+        topic=topic,
         mode=mode,
         each_year=each_year,
         extreme=("max" if extreme.group(1) in "最多最高最大" else "min") if extreme else "",

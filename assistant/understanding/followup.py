@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.metrics import metric_for
-from assistant.question import YEARS_RE, concepts_in, resolve_agency, understand
+from assistant.understanding.metrics import metric_for
+from assistant.understanding.agencies import resolve_agency
+from assistant.understanding.parse import YEARS_RE, concepts_in, understand
 from ingest.model import ReportMeta
 from ingest.numbers import find_years
 
@@ -36,17 +37,12 @@ _PLACE_BEFORE = re.compile(r"(?:^|[年的在和与及，,\s])([\u4e00-\u9fa5]{2,
 
 
 def _agency_mention(text: str, reports: Sequence[ReportMeta]) -> tuple[int, int] | None:
-    """Where the question names an agency (with the place before it): its longest alias, or a
-    name no report has."""
-    aliases = sorted({a for m in reports for a in (m.agency, *m.aliases) if a}, key=len, reverse=True)
-    found = [m.span() for a in aliases for m in [re.search(re.escape(a), text)] if m]
-    if not found:
-        _, _, unknown = resolve_agency(text, reports)
-        match = re.search(re.escape(unknown), text) if unknown else None
-        return match.span() if match else None
-    start, end = max(found, key=lambda span: (span[1] - span[0], -span[0]))
-    place = _PLACE_BEFORE.search(text[:start])
-    return (place.start(1), end) if place else (start, end)
+    """Where the question names an agency (with the place before it), even one no report has."""
+    span = resolve_agency(text, reports).span
+    if span is None:
+        return None
+    place = _PLACE_BEFORE.search(text[: span[0]])
+    return (place.start(1), span[1]) if place else span
 
 
 def _years_span(text: str) -> tuple[int, int] | None:
