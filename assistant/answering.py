@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-import jieba
 
 from assistant.understanding.parse import CONCEPTS, DECISIVE, Question, concepts_in
+from assistant.understanding.terms import covers, opposite_in, topic_terms, uncovered
 from assistant.retrieval import bigram_tokens
 from assistant.schemas import Answer, Citation, FigureAnswer, ReportRef, Understanding
 from ingest.model import Figure, Paragraph, Report
@@ -24,14 +24,18 @@ from ingest.model import Figure, Paragraph, Report
 _MONEY = {"元", "万元", "亿元"}
 _PEOPLE = {"人", "人次", "位", "名"}
 _DAYS = {"天", "工作日"}
-_COUNTS = {"件", "条", "次", "个", "份", "篇", "篇次", "项", "场", "期", "家", "起", "批"}
+_COUNTS = {"件", "条", "次", "个", "份", "篇", "篇次", "项", "场", "期", "家", "起", "批", "批次"}
 # 几个人申请 counts requests: 人 may be answered in 件, but 名 (staff) may not.
 _UNIT_FAMILIES = (_MONEY, {"%"}, _PEOPLE, {"人", "件"}, _COUNTS, _DAYS)
-_SAME_UNIT = ({"篇", "篇次"}, {"人", "人次", "位"}, {"件", "起"}, {"元", "万元", "亿元"})
+_SAME_UNIT = ({"篇", "篇次"}, {"人", "人次", "位"}, {"件", "起"}, {"元", "万元", "亿元"}, {"批", "批次"})
+_NEAR = 8  # characters before a figure that say what it counts
 _NEGATION = re.compile(r"未|没有|无|暂不|不收|免费")
 _SENTENCE = re.compile(r"[^。！？；;]+[。！？；;]?")
 # Topics that split one total into parts: a figure for one part never answers another.
 EXCLUSIVE = (frozenset({"予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "其他处理"}),)
+# Words of the question a figure's own words may leave out before it no longer answers: chosen on the
+# development sets for no wrong figure first, coverage second (``nianbao eval --sweep``).
+MAX_UNCOVERED = 0.0
 _MIN_OVERLAP = 0.34  # share of the question's bigrams a clause must hold when no topic decides
 # The words of the genre itself (政府信息公开申请, 申请公开, 公开信息): nearly every clause of a report
 # holds some of them, so they count for little when telling one figure from another.
@@ -61,8 +65,9 @@ class Evidence:
 
 
 class Answerer:
-    def __init__(self, reports: Sequence[Report], *, nearest: int = 5) -> None:
+    def __init__(self, reports: Sequence[Report], *, nearest: int = 5, max_uncovered: float = MAX_UNCOVERED) -> None:
         self.reports = {r.id: r for r in reports}
+        self.max_uncovered = max_uncovered
         self.nearest = nearest  # passages a refusal shows (a table chunk alone holds dozens of row paragraphs)
         self.paragraphs = {p.id: (r, p) for r in reports for p in r.paragraphs}
         # Bigram weights within each report: 当面 tells one of its figures from another, 公开/信息
@@ -74,6 +79,29 @@ class Answerer:
                 frequency.update(set(bigram_tokens(paragraph.text)))
             total = max(1, len(report.paragraphs))
             self._idf[report.id] = ({b: math.log(1 + total / n) for b, n in frequency.items()}, math.log(1 + total))
+        # What the report's figures count, all together: a word of the question found here but not
+        # in a figure's own words names a part that figure is not (当面 for a total of requests).
+        self._figure_words = {r.id: " ".join(_figure_words(f, self.paragraphs) for f in r.figures) for r in reports}
+
+    def coverage(self, question: Question, context: str, report: Report) -> float | None:
+        """How much of what the question names a figure's own words leave out (a penalty), or None
+        when the figure is about something else: the question names a number it does not print, the
+        opposite of what it counts, a part other figures are about, or a thing the report never says."""
+        penalty = 0.0
+        # A topic's own words (申请, 复议, 粉丝 …) are matched by its synonyms in _topic_score and the
+        # metric lexicon; coverage is about the rest of what the question names.
+        topical = [w for c in question.concepts for w in CONCEPTS[c]]
+        for term in uncovered(topic_terms(question.topic or question.text), context):
+            if term.word.isdigit() or opposite_in(term.word, context):
+                return None
+            if any(w in term.word or term.word in w for w in topical):
+                continue
+            if covers(self._figure_words[report.id], term.word):
+                return None
+            if term.strict and not covers(report.text, term.word):
+                return None
+            penalty += 1.0
+        return penalty if penalty <= self.max_uncovered else None
 
     def _weight(self, bigrams: set[str], report_id: str) -> float:
         idf, unseen = self._idf[report_id]
@@ -127,14 +155,22 @@ class Answerer:
                     continue
                 _, paragraph = self.paragraphs[figure.paragraph_id]
                 sentence = _sentence_at(paragraph, figure.start - paragraph.start)
-                score = self._topic_score(question, q_bigrams, figure.context, sentence, " ".join(paragraph.section_path),
-                                          report.id)
+                section = " ".join(paragraph.section_path)
+                score = self._topic_score(question, q_bigrams, figure.context, sentence, section, report.id)
                 if score is None:
                     continue
+                penalty = self.coverage(question, f"{figure.context} {sentence} {section}", report)
+                if penalty is None:
+                    continue
+                score -= penalty
+                # What a figure counts is named right by it (累计发送了1603条信息, 关注用户达34641人):
+                # the question's topics there outweigh the same topics elsewhere in the sentence.
+                near = figure.context[max(0, figure.context.find(figure.as_printed) - _NEAR):][: _NEAR + len(figure.as_printed) + 6]
+                score += 1.5 * len(question.concepts & concepts_in(near))
                 if paragraph.id in boosted:
                     score += 0.5
                 if question.unit and (question.unit == figure.unit or any({question.unit, figure.unit} <= f for f in _SAME_UNIT)):
-                    score += 1
+                    score += 3
                 found.append(Evidence(report, paragraph, score, figure, sentence))
         found.sort(key=lambda e: (-e.score, -e.report.meta.year, e.figure.start if e.figure else 0))
         return found
@@ -205,6 +241,10 @@ class Answerer:
             cells = [by_key[k] for k in question.metric.keys if k in by_key]
             if any(not units_compatible(question.unit, c) for c in cells if c.value is not None):
                 cells = []  # 多少个项目 is not answered by an amount in 万元
+            words = " ".join(question.metric.words)
+            if any(self.coverage(question, f"{c.cell.table} {c.cell.row} {c.cell.column} {words}", report) is None
+                   for c in cells if c.cell):
+                cells = []  # the question names more than the cell counts (当面, 60岁以上)
         prose = self.best_figures(question, [report.id], boosted)
         if cells:
             # The same number in a sentence reads better than table cells: cite the sentence when
@@ -368,11 +408,40 @@ class Answerer:
             understanding=understanding,
         )
 
+    def _yesno_from_table(self, question: Question, report_ids: Sequence[str], understanding: Understanding) -> Answer | None:
+        """有没有被复议/起诉: the table's cells say it (总计 0 is 否), when the report has them."""
+        if not question.metric or question.metric.keys[0].split(".")[0] != "t4":
+            return None
+        keys = list(question.metric.keys)
+        if {"复议", "诉讼"} <= question.concepts:  # 复议或者被告: either counts
+            keys = list(dict.fromkeys([k.replace(k.split(".")[1], g) for k in keys
+                                       for g in ("reconsideration", "litigation_direct", "litigation_after_reconsideration")]))
+        for report_id in report_ids:
+            report = self.reports[report_id]
+            by_key = {f.metric: f for f in report.figures if f.metric}
+            cells = [by_key[k] for k in keys if k in by_key and by_key[k].value is not None]
+            if not cells:
+                continue
+            evidence = [Evidence(report, self.paragraphs[c.paragraph_id][1], 10.0, c) for c in cells]
+            total = _total(evidence) or 0
+            answer = self._answer(question, understanding, text="", evidence=evidence, confidence=0.9)
+            verdict = "是" if total > 0 else "否"
+            answer.text = f"{verdict}。{self._statement(evidence, with_source=True)}"
+            return answer
+        return None
+
     def _yesno_answer(self, question, report_ids, boosted, understanding, nearest) -> Answer:  # type: ignore[no-untyped-def]
-        candidates = self.best_sentences(question, report_ids, boosted)
+        from_table = self._yesno_from_table(question, report_ids, understanding)
+        if from_table:
+            return from_table
+        candidates = [c for c in self.best_sentences(question, report_ids, boosted)
+                      if self.coverage(question, f"{c.sentence} {' '.join(c.paragraph.section_path)}", c.report) is not None]
         if not candidates:
             return self._refuse(question, "报告中没有找到能回答这个问题的内容。", understanding, nearest)
-        best = candidates[0]
+        # A sentence that says no outright (不收取费用, 无提起行政诉讼的情况) settles it over one that only
+        # mentions the topic with the same score (…超过合理范围的，将收取信息处理费).
+        top = [c for c in candidates if c.score >= candidates[0].score - 1.0]
+        best = next((c for c in top if _NEGATION.search(c.sentence)), candidates[0])
         figures = [f for f in best.report.figures if f.paragraph_id == best.paragraph.id and f.as_printed in best.sentence]
         positive = any(f.value is not None and f.value > 0 for f in figures if f.unit != "%")
         says_no = not positive and bool(_NEGATION.search(best.sentence))
@@ -424,6 +493,13 @@ class Answerer:
         return citations
 
 
+def _figure_words(figure: Figure, paragraphs: dict[str, tuple[Report, Paragraph]]) -> str:
+    """What a figure counts in the report's words: its clause, or its table, row and column."""
+    if figure.cell:
+        return f"{figure.cell.row} {figure.cell.column}"
+    return figure.context
+
+
 def _sentence_at(paragraph: Paragraph, offset: int) -> str:
     for match in _SENTENCE.finditer(paragraph.text):
         if match.start() <= offset < match.end():
@@ -439,27 +515,12 @@ def _strip_identity(text: str, reports: Sequence[Report] | object) -> str:
     return re.sub(r"(?:19|20)\d{2}\s*年度?|[〇零一二三四五六七八九]{4}年|多少|是否|有没有|几", "", text)
 
 
-# Words of asking, not of the topic.
-_ASKING_WORDS = frozenset({"多少", "一共", "总共", "共计", "哪些", "什么", "情况", "全年", "今年", "去年", "那年", "一年",
-                           "哪一年", "每年", "历年", "有没有", "是否", "是不是", "数量", "数目", "总数", "分别", "各有"})
-
-
 def _unmentioned(question: Question, reports: Sequence[Report]) -> list[str]:
-    """Words of the question's topic that no candidate report uses (短视频, 专职): the reports cannot
-    state a figure about them. Only asked of questions without a decisive topic; those are matched
-    by their topic's synonyms instead."""
-    synonyms = [w for words in CONCEPTS.values() for w in words]
-    aliases = {a for r in reports for a in (r.meta.agency, *r.meta.aliases)}
-    missing = []
-    # Whole words (jieba's accurate mode): 短视频 must not pass because 视频 occurs somewhere.
-    for term in jieba.lcut(question.text):
-        if len(term) < 2 or term.isdigit() or term in _ASKING_WORDS or term in aliases or term.startswith(("几", "多少")):
-            continue
-        if any(w in term or term in w for w in synonyms) or any(term in a for a in aliases):
-            continue
-        if not any(term in r.text for r in reports):
-            missing.append(term)
-    return missing
+    """Nouns of the question's topic that no candidate report says, even abbreviated (短视频, 专职,
+    年纪): the reports cannot state a figure about them. Only asked of questions without a decisive
+    topic; those are matched by their topic's synonyms instead."""
+    return [t.word for t in topic_terms(question.topic or question.text)
+            if t.strict and not t.word.isdigit() and not any(covers(r.text, t.word) for r in reports)]
 
 
 def _row_of(key: str) -> str:

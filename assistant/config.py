@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     port: int = Field(8000, description="Port the server listens on.")
     max_question_chars: int = Field(1000, description="Longest question accepted, in characters.")
     top_k: int = Field(5, description="How many passages retrieval returns and a refusal shows.")
+    max_uncovered: float = Field(
+        0.0, ge=0, description="Words of a question a figure's own words may leave out and still answer it (0: none)."
+    )
     history_url: str | None = Field(
         None, description="SQLAlchemy URL of the question history; unset means SQLite at data_dir/history.sqlite3."
     )

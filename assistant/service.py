@@ -51,7 +51,7 @@ class Assistant:
         with self._lock:
             self.reports: list[Report] = reports
             self.retriever: FusionRetriever = retriever
-            self.answerer = Answerer(reports, nearest=self.settings.top_k)
+            self.answerer = Answerer(reports, nearest=self.settings.top_k, max_uncovered=self.settings.max_uncovered)
             self._paragraphs_of = paragraphs_of
 
     def ingest(self, paths: Sequence[Path], *, overrides: Overrides = Overrides(), on_file=None) -> list[FileResult]:  # type: ignore[no-untyped-def]

@@ -22,14 +22,14 @@ from ingest.model import ReportMeta
 # A body named in the question: …厅/局/委员会/委/署/办公室/片区, or a place's government (鹭汀县人民政府)
 # — never the 政府 of 政府信息, nor 委托, 办理, 局面 ….
 _AGENCY_WORD = re.compile(
-    r"[\u4e00-\u9fa5]{1,12}?(?:办公室|委员会|管委会|厅|局(?!面|势|部)|委(?!托|员|屈)|署|片区(?!管理局))"
+    r"[\u4e00-\u9fa5]{1,12}?(?:办公室|委员会|管委会|(?<![大餐客展])厅|局(?!面|势|部)|委(?!托|员|屈)|署|片区(?!管理局))"
     r"|[\u4e00-\u9fa5]{2,4}?(?:省|市|县|区|镇|乡)(?:人民)?政府(?!信息)"
 )
 # A place at the start of a name: 清河市, 鹭汀县, 平潭综合实验区, 福建省.
 _PLACE = re.compile(r"^(?:(?P<zone>[\u4e00-\u9fa5]{2})(?P<zkind>综合实验区|新区|开发区|高新区)|(?P<place>[\u4e00-\u9fa5]{2,3}?)(?P<kind>省|市|县|区|自治区|自治州))")
 # Words a question may put before a name without changing it (2017年找市监局, 我想问一下市监局, 对交建局的…):
 # jieba's parts of speech for verbs, pronouns, numerals, prepositions, adverbs, conjunctions, particles.
-_FUNCTION_TAGS = ("v", "r", "m", "q", "p", "d", "c", "u", "y", "e", "an", "ad", "vg", "x")
+_FUNCTION_TAGS = ("v", "r", "m", "q", "p", "d", "c", "u", "y", "e", "an", "ad", "vg", "x", "t", "f")
 _FILLERS = frozenset({"问下", "一下", "下", "年", "年度", "的", "底", "那", "这"})
 # Joining words the public and the reports use interchangeably inside a name (自然资源和/与生态环境局).
 _JOINERS = re.compile(r"[和与及、]")
@@ -133,24 +133,37 @@ def agency_mentions(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _AGENCY_WORD.finditer(text)]
 
 
+def _is_function(token) -> bool:  # type: ignore[no-untyped-def]
+    return token.flag.startswith(_FUNCTION_TAGS) or token.word in _FILLERS
+
+
 def _resolve_word(word: str, agencies: Sequence[str]) -> tuple[str, list[str]]:
     """(the name as the question says it, the agencies it names best) for one name in the question.
-    Leading function words (年, 找, 我想问一下 …) are taken off one by one; never a place or a noun,
-    so 国家卫健委 stays 国家卫健委."""
-    tokens = posseg.lcut(word)
-    said = word
-    for i, token in enumerate(tokens):
-        said = "".join(t.word for t in tokens[i:])
+    The run the pattern caught may begin with other words (2017年找市监局, 复议机关是不是维持了市监局):
+    the longest tail that names an agency wins when a function word (找, 了, 跟 …) or nothing stands
+    before it — never a place or another noun (国家卫健委, 霁川市监局 name other bodies). With no
+    match, the name is the tail after the last function word."""
+    for i in range(len(word)):
+        said = word[i:]
         scores = {a: s for a in agencies if (s := _name_score(said, a))}
-        if scores:
-            top = max(scores.values())
-            return said, [a for a, s in scores.items() if s == top]
-        if not (token.flag.startswith(_FUNCTION_TAGS) or token.word in _FILLERS):
+        if not scores:
+            continue
+        before = posseg.lcut(word[:i])
+        if before and not _is_function(before[-1]):
             break
-    return said, []
+        top = max(scores.values())
+        return said, [a for a, s in scores.items() if s == top]
+    tokens = posseg.lcut(word)
+    start = max((i + 1 for i, t in enumerate(tokens) if _is_function(t)), default=0)
+    return "".join(t.word for t in tokens[min(start, len(tokens) - 1):]), []
+
+
+# A quoted name (“食安平潭”视频号, 《问政平潭》) is the name of a thing, not of the body asked about.
+_QUOTED = re.compile(r"“[^”]*”|《[^》]*》|「[^」]*」|\"[^\"]*\"")
 
 
 def resolve_agency(text: str, reports: Sequence[ReportMeta]) -> AgencyMatch:
+    text = _QUOTED.sub(lambda m: " " * len(m.group()), text)
     agencies = list(dict.fromkeys(m.agency for m in reports))
     named: list[str] = []
     first: tuple[int, int] | None = None

@@ -107,9 +107,16 @@ class MetricAsk:
     words: tuple[str, ...] = ()  # the words that name it; a sentence stating it must use one of them
 
 
+def says(text: str, word: str) -> bool:
+    """``word`` in ``text``, also with one character put in (直接被起诉 says 直接起诉, 本单位不掌握 不掌握)."""
+    if word in text:
+        return True
+    return len(word) >= 4 and re.search(".?".join(map(re.escape, word)), text) is not None
+
+
 def _first(text: str, table: tuple[tuple[str, tuple[str, ...]], ...]) -> str | None:
     for key, words in table:
-        if any(w in text for w in words):
+        if any(says(text, w) for w in words):
             return key
     return None
 

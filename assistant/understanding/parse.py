@@ -68,9 +68,10 @@ DECISIVE = frozenset({"无法提供", "不予处理", "其他处理", "国家秘
 _COUNTED_WITHIN_REQUESTS = frozenset({"无法提供", "不予处理", "其他处理", "复议", "诉讼", "收费", "投诉", "答复", "予以公开", "部分公开", "不予公开",
                                       "国家秘密", "商业秘密", "第三方", "信息不存在", "非本机关", "内部事务",
                                       "过程性信息", "执法案卷"})
-_FIGURE_WORDS = re.compile(r"多少|几[件条个次人篇项场期家份位]|数量|数目|总数|总共|共计|金额|多大|几多")
-_YESNO_WORDS = re.compile(r"是否|有没有|有无|是不是|能否|可否|有过|吗[?？。]?$")
+_FIGURE_WORDS = re.compile(r"多少|几[件条个次人篇项场期家份位天批起名]|数量|数目|总数|总共|共计|金额|多大|几多|百分之几|占比|比例")
+_YESNO_WORDS = re.compile(r"是否|有没有|有无|是不是|能否|可否|有过|吗[?？。]?$|没有[?？。]?$")
 _UNIT_WORDS = re.compile(r"(?:多少|几)(" + "|".join(u for u in UNITS if not u.startswith("余") and u != "%") + ")")
+_PEOPLE_COUNT = re.compile(r"(?:几个|几位|几名|多少个?|几)(人)(?![次数])")  # 几个人 counts people, not items
 _MONEY = re.compile(r"多少钱|多少费用|费用多少|金额|收费多少|收了多少")
 _RATE = re.compile(r"率|比例|百分之|占比")
 _COUNT_NOUN = re.compile(r"(人|条|件|篇|次|场|个)数")
@@ -147,7 +148,7 @@ def understand(text: str, reports: Sequence[ReportMeta]) -> Question:
         intent = "yesno"
     else:
         intent = "passage"
-    unit_match = _UNIT_WORDS.search(text)
+    unit_match = _PEOPLE_COUNT.search(text) or _UNIT_WORDS.search(text)
     unit = unit_match.group(1) if unit_match else ("元" if _MONEY.search(text) else "%" if _RATE.search(text) else None)
     if unit is None:
         # 人数 "number of people", 条数 "number of items" … name the unit without 多少X.

@@ -1,0 +1,107 @@
+"""The words a question's answer must be about, and whether a passage covers them.
+
+A figure answers a question only when its own words (clause, sentence, section, table row and
+column) cover what the question names: 当面 in “几件是当面交的” is not covered by “共收到申请18件”, so
+that total does not answer it. Coverage is loose where people's words are loose — an abbreviation
+covers its long form when its characters appear in order (快检 ↔ 快速检测), a topic's synonyms cover
+each other (起诉 ↔ 行政诉讼) — and strict where it matters: a number in the question (60岁以上) must be
+printed there too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from jieba import posseg
+
+from assistant.understanding.parse import CONCEPTS, YEARS_RE
+
+# Parts of speech that never carry the topic (jieba's tags): particles, prepositions, conjunctions,
+# pronouns, numerals and measure words, adverbs, localisers, time words, modal particles, punctuation.
+_FUNCTION_TAGS = ("u", "p", "c", "r", "m", "q", "f", "y", "e", "o", "x", "w")
+# Nouns, names, abbreviations, idioms and time words: a question naming one the report never uses asks
+# about something else (年纪, 平均, 60岁), while a verb of its own (给不了, 寄过来) is only its wording.
+_NOUN_TAGS = ("n", "j", "l", "t", "s", "i", "eng")
+# Words of asking and filler, and complements, that say nothing of what is counted (hand list; a feature,
+# not the gate: the gate is coverage by the figure's own words).
+_NOT_TOPIC = frozenset({
+    "多少", "一共", "总共", "共计", "合计", "哪些", "什么", "情况", "全年", "今年", "去年", "那年", "一年", "哪一年", "每年",
+    "历年", "有没有", "是否", "是不是", "数量", "数目", "总数", "分别", "各有", "请问", "一下", "问下", "知道", "想知道",
+    "告诉", "麻烦", "了解", "查询", "起来", "加起来", "下来", "出来", "过来", "出去", "进来", "上去", "已经", "大概", "大约",
+    "左右", "差不多", "多大", "到底", "究竟", "真的", "确实", "一直", "还是", "一般", "通常", "一起", "其实", "还有", "也是",
+    "都是", "是不是", "有没有", "没有", "能不能", "可以", "一些", "主要", "怎么", "怎样", "如何", "为什么", "哪里", "哪个", "哪儿", "方面", "东西", "事情", "时候", "有关",
+    "相关", "这些", "那些", "这个", "那个", "其中", "里面", "当中", "之中", "之间", "以来", "到底", "究竟", "呢", "吗",
+    "报告", "年报", "年度报告", "上面", "说", "提到", "显示", "统计", "都", "所有", "给", "拿",
+    "干", "做", "搞", "办", "弄", "人", "一", "件", "条", "个", "份", "次", "项", "政府", "信息", "公开", "政府信息",
+    "信息公开", "政务公开", "工作", "我们", "他们", "单位", "局里", "部门", "本局", "机关", "有", "是", "在", "收到",
+    "年底", "年初", "目前", "现在", "当年", "全年", "今年", "去年", "明年", "近年", "天天", "年中", "以后", "今后", "之前",
+    "时间", "期间", "一年到头", "截至", "截止",
+})
+# What a figure counts, against its opposite: a count of accounts closed never answers accounts opened.
+OPPOSITES: tuple[tuple[str, str], ...] = (
+    ("开设", "关停"), ("开设", "注销"), ("开通", "关停"), ("开通", "注销"), ("新增", "取消"), ("新增", "减少"),
+    ("增加", "减少"), ("新收", "结转"), ("收到", "办结"), ("关注", "取消关注"), ("新制", "废止"), ("制发", "废止"),
+    ("合格", "不合格"), ("维持", "纠正"), ("公开", "不予公开"),
+)
+_SYNONYMS = tuple(CONCEPTS.values())
+_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
+
+
+@dataclass(frozen=True)
+class Term:
+    word: str
+    strict: bool  # a noun or a number: a report that never says it cannot answer about it
+
+
+@lru_cache(maxsize=4096)
+def topic_terms(topic: str) -> tuple[Term, ...]:
+    """The words of a question (its agency name already taken out) that say what it asks about, and
+    the numbers it names other than years."""
+    text = YEARS_RE.sub(" ", topic)
+    terms: dict[str, Term] = {}
+    for token in posseg.lcut(text):
+        word = token.word.strip()
+        if _NUMBER.fullmatch(word):
+            terms.setdefault(word, Term(word, True))
+            continue
+        if len(word) < 2 or not re.fullmatch(r"[\u4e00-\u9fff]+", word) or word in _NOT_TOPIC:
+            continue
+        if token.flag.startswith(_FUNCTION_TAGS) or word.startswith(("几", "多少")):
+            continue
+        terms.setdefault(word, Term(word, token.flag.startswith(_NOUN_TAGS)))
+    return tuple(terms.values())
+
+
+def opposite_in(word: str, text: str) -> bool:
+    """Whether ``text`` counts the opposite of ``word`` (关停 for 开设) and not ``word`` itself."""
+    return any(asked in word and other in text and asked not in text
+               for a, b in OPPOSITES for asked, other in ((a, b), (b, a)))
+
+
+def _fuzzy(term: str) -> re.Pattern[str]:
+    """快检 → 快.{0,2}检: an abbreviation's characters in order, a little apart."""
+    return re.compile(".{0,2}".join(map(re.escape, term)))
+
+
+@lru_cache(maxsize=8192)
+def _pattern(term: str) -> re.Pattern[str]:
+    return _fuzzy(term) if len(term) <= 4 else re.compile(re.escape(term))
+
+
+def covers(text: str, term: str) -> bool:
+    """Whether ``text`` says ``term``: itself, its characters in order (an abbreviation), or a word
+    of the same topic (起诉 ↔ 诉讼, 粉丝 ↔ 关注)."""
+    if _NUMBER.fullmatch(term):
+        return bool(re.search(rf"(?<![\d.]){re.escape(term)}(?![\d.])", text))
+    if term in text or _pattern(term).search(text):
+        return True
+    for words in _SYNONYMS:
+        if any(w in term or (len(term) >= 2 and term in w) for w in words) and any(w in text for w in words):
+            return True
+    return False
+
+
+def uncovered(terms: tuple[Term, ...], text: str) -> list[Term]:
+    return [t for t in terms if not covers(text, t.word)]
