@@ -211,22 +211,60 @@ class Answerer:
         nearest = self._citations(retrieved)[: self.nearest]
         if refusal:
             return self._refuse(question, refusal, understanding, nearest)
+        if not _asks_anything(question):
+            # 😀😀😀, '; DROP TABLE reports; --: nothing the reports could match; no passages either.
+            return Answer(question=question.text, answered=False, text=NOT_A_QUESTION, confidence=0.0,
+                          understanding=understanding)
         boosted = set(retrieved[:12])
         if question.intent == "figure":
             return self._figure_answer(question, report_ids, boosted, understanding, nearest)
         if question.intent == "yesno":
             return self._yesno_answer(question, report_ids, boosted, understanding, nearest)
-        if not nearest:
-            return self._refuse(question, "报告中没有找到与这个问题相关的内容。", understanding, nearest)
-        first = self.paragraphs[retrieved[0]][0]
-        quoted = "\n".join(f"【{' > '.join(c.section_path) or '正文'}】{c.text}" for c in nearest[:3])
+        return self._passage_answer(question, report_ids, boosted, understanding, nearest)
+
+    # ---- passages: the one or two sentences that answer ----------------------------------
+
+    def _passage_answer(self, question, report_ids, boosted, understanding, nearest) -> Answer:  # type: ignore[no-untyped-def]
+        """A how/what/where question: the sentences that say it, with their section — scored by the
+        question's words they cover and by what kind of passage is asked (a phone number, an address,
+        next year's plans, the problems found)."""
+        terms = topic_terms(question.topic or question.text)
+        slots = [slot for slot in PASSAGE_SLOTS if slot.asked.search(question.text)]
+        scored: list[Evidence] = []
+        for report_id in report_ids:
+            report = self.reports[report_id]
+            for paragraph in report.paragraphs:
+                if paragraph.is_heading:
+                    continue
+                section = " ".join(paragraph.section_path)
+                for sentence in _SENTENCE.findall(paragraph.text):
+                    covered = len(terms) - len(uncovered(terms, f"{sentence} {section}"))
+                    score = covered + 0.5 * len(question.concepts & concepts_in(sentence))
+                    for slot in slots:
+                        score += slot.answer_weight * bool(slot.answer.search(sentence))
+                        score += slot.section_weight * bool(slot.section.search(section))
+                    if _REPORT_OUTLINE.search(sentence):
+                        score -= 3  # 本报告包括总体情况、…存在的主要问题…: names every topic, answers none
+                    if paragraph.id in boosted:
+                        score += 0.5
+                    if score >= 2:
+                        scored.append(Evidence(report, paragraph, score, sentence=sentence.strip()))
+        if not scored:
+            return self._refuse(question, "报告中没有找到能回答这个问题的句子。", understanding, nearest)
+        scored.sort(key=lambda e: (-e.score, -e.report.meta.year, e.paragraph.index))
+        best = [scored[0]] + [e for e in scored[1:3] if e.paragraph.id == scored[0].paragraph.id and e.score >= scored[0].score - 1][:1]
+        first = best[0]
+        section = f"“{first.paragraph.section_path[-1]}”" if first.paragraph.section_path else ""
+        note = ""
+        if question.years and first.report.meta.year not in question.years:
+            note = f"（{question.years[0]}年的打算写在{first.report.meta.year}年的报告里。）"
         return Answer(
             question=question.text,
             answered=True,
-            text=f"以下是《{first.meta.title}》中最相关的段落：\n{quoted}",
-            citations=nearest[:3],
-            report=_ref(first),
-            confidence=0.5,
+            text=f"据《{first.report.meta.title}》{section}：{''.join(e.sentence for e in best)}{note}",
+            citations=[self._citation(first.report, first.paragraph)],
+            report=_ref(first.report),
+            confidence=round(min(1.0, 0.3 + first.score / 10), 3),
             understanding=understanding,
         )
 
@@ -493,6 +531,31 @@ class Answerer:
         return citations
 
 
+@dataclass(frozen=True)
+class PassageSlot:
+    """A kind of passage people ask for: how they ask, what the answer looks like, where it stands."""
+
+    asked: re.Pattern[str]
+    answer: re.Pattern[str]
+    section: re.Pattern[str]
+    answer_weight: float = 4.0
+    section_weight: float = 0.0
+
+
+PLANS = PassageSlot(re.compile(r"打算|计划|下一步|以后|今后|明年|改进|怎么做|如何做|准备"),
+                    re.compile(r"下一步|将进一步|进一步"), re.compile(r"改进|下一步|计划|打算|措施|思路|工作安排"), 1.0, 3.0)
+_REPORT_OUTLINE = re.compile(r"本报告(?:包括|由|分为)|本报告中所列数据")
+PASSAGE_SLOTS = (
+    PassageSlot(re.compile(r"电话|号码|热线|打哪|联系方式"), re.compile(r"\d{3,4}-\d{7,8}|电话[:：]?\s*\d{7,}"), re.compile(r"$^")),
+    PassageSlot(re.compile(r"地址|在哪|哪里办公|哪个楼|在什么地方|位置"), re.compile(r"地址|号楼|\d+号|\d+层"), re.compile(r"$^")),
+    PLANS,
+    PassageSlot(re.compile(r"问题|不足|短板|差距|毛病"), re.compile(r"存在.{0,6}(问题|不足)|不足|不够|较弱|单一"),
+                re.compile(r"存在.{0,6}问题|不足"), 1.0, 3.0),
+    PassageSlot(re.compile(r"渠道|途径|平台|通过什么|哪些方式"), re.compile(r"通过.{0,30}(网|报|公众号|平台|栏)"),
+                re.compile(r"平台|渠道|载体|形式"), 2.0, 1.0),
+)
+
+
 def _figure_words(figure: Figure, paragraphs: dict[str, tuple[Report, Paragraph]]) -> str:
     """What a figure counts in the report's words: its clause, or its table, row and column."""
     if figure.cell:
@@ -513,6 +576,16 @@ def _strip_identity(text: str, reports: Sequence[Report] | object) -> str:
         for alias in sorted((report.meta.agency, *report.meta.aliases), key=len, reverse=True):
             text = text.replace(alias, "")
     return re.sub(r"(?:19|20)\d{2}\s*年度?|[〇零一二三四五六七八九]{4}年|多少|是否|有没有|几", "", text)
+
+
+NOT_A_QUESTION = "请就政府信息公开工作年度报告提问，例如“2023年某某局收到多少件政府信息公开申请？”。"
+
+
+def _asks_anything(question: Question) -> bool:
+    """Whether the question has a word the reports could match: a topic, a table metric, or a
+    content word in Chinese (years and agency names alone ask nothing)."""
+    return bool(question.concepts or question.metric or topic_terms(question.topic or question.text)
+                or (question.years and re.search(r"[\u4e00-\u9fff]{2}", question.topic or question.text)))
 
 
 def _unmentioned(question: Question, reports: Sequence[Report]) -> list[str]:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from assistant import catalog_engine
-from assistant.answering import Answerer
+from assistant.answering import PLANS, Answerer
 from assistant.config import Settings
 from assistant.embedding import Embedder, load_embedder
 from assistant.errors import QuestionInvalid
@@ -132,6 +132,10 @@ class Assistant:
             # "平潭政府" best fits the county government, but 2016 was reported by 平潭综合实验区.
             agencies = set(question.agencies_loose)
             chosen = [r for r in reports if (not years or r.meta.year in years) and r.meta.agency in agencies]
+        if not chosen and years and question.intent == "passage" and PLANS.asked.search(question.text):
+            # Next year's plans are in this year's report: 2024年打算怎么做 → the 2023 report's 下一步.
+            earlier = [y - 1 for y in years]
+            chosen = [r for r in reports if r.meta.year in earlier and (not agencies or r.meta.agency in agencies)]
         if not chosen:
             what = "、".join(f"{y}年" for y in years) + "或".join(sorted(agencies))
             return [], f"已导入的报告中没有{what}的年度报告。"

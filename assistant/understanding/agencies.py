@@ -193,5 +193,11 @@ def resolve_agency(text: str, reports: Sequence[ReportMeta]) -> AgencyMatch:
         longest = max(matched.values())
         best = tuple(a for a, n in matched.items() if n == longest)
         return AgencyMatch(agencies=best, loose=tuple(matched), span=spans[best[0]])
-    by_place = tuple(dict.fromkeys(m.agency for m in reports if (p := place_of(m.agency)) and p in text))
-    return AgencyMatch(agencies=by_place, loose=by_place)
+    by_place: dict[str, tuple[int, int]] = {}
+    for meta in reports:
+        if (place := place_of(meta.agency)) and (at := text.find(place)) >= 0:
+            whole = _PLACE.match(meta.agency)
+            printed = whole.group() if whole and text.startswith(whole.group(), at) else place
+            by_place.setdefault(meta.agency, (at, at + len(printed)))
+    names = tuple(by_place)
+    return AgencyMatch(agencies=names, loose=names, span=by_place[names[0]] if names else None)

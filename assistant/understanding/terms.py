@@ -17,6 +17,7 @@ from functools import lru_cache
 from jieba import posseg
 
 from assistant.understanding.parse import CONCEPTS, YEARS_RE
+from ingest.numbers import UNITS
 
 # Parts of speech that never carry the topic (jieba's tags): particles, prepositions, conjunctions,
 # pronouns, numerals and measure words, adverbs, localisers, time words, modal particles, punctuation.
@@ -66,7 +67,7 @@ def topic_terms(topic: str) -> tuple[Term, ...]:
         if _NUMBER.fullmatch(word):
             terms.setdefault(word, Term(word, True))
             continue
-        if len(word) < 2 or not re.fullmatch(r"[\u4e00-\u9fff]+", word) or word in _NOT_TOPIC:
+        if len(word) < 2 or not re.fullmatch(r"[\u4e00-\u9fff]+", word) or word in _NOT_TOPIC or word in UNITS:
             continue
         if token.flag.startswith(_FUNCTION_TAGS) or word.startswith(("几", "多少")):
             continue
