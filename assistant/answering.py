@@ -91,8 +91,10 @@ class Answerer:
         # A topic's own words (申请, 复议, 粉丝 …) are matched by its synonyms in _topic_score and the
         # metric lexicon; coverage is about the rest of what the question names.
         topical = [w for c in question.concepts for w in CONCEPTS[c]]
+        if opposite_in(question.topic or question.text, context):
+            return None
         for term in uncovered(topic_terms(question.topic or question.text), context):
-            if term.word.isdigit() or opposite_in(term.word, context):
+            if term.word.isdigit():
                 return None
             if any(w in term.word or term.word in w for w in topical):
                 continue
@@ -100,7 +102,8 @@ class Answerer:
                 return None
             if term.strict and not covers(report.text, term.word):
                 return None
-            penalty += 1.0
+            if not term.strict:
+                penalty += 1.0  # an adverb or adjective that may narrow what is counted (当面, 完全, 平均)
         return penalty if penalty <= self.max_uncovered else None
 
     def _weight(self, bigrams: set[str], report_id: str) -> float:

@@ -31,7 +31,7 @@ METRICS = (
     "retrieval_hit@1", "retrieval_hit@5", "retrieval_mrr",
     "latency_p50_ms", "latency_p95_ms",
 )
-LOWER_IS_BETTER = frozenset({"false_refusal_rate", "latency_p50_ms", "latency_p95_ms"})
+LOWER_IS_BETTER = frozenset({"false_refusal_rate", "latency_p50_ms", "latency_p95_ms", "wrong_answers"})
 ALIASES = {"refusal_accuracy": "refusal_recall"}  # the name the first datasets used
 UNANSWERABLE = "unanswerable"
 _UNANSWERABLE_WORDS = {"unanswerable", "not in the reports", "not_in_reports", "none", "refuse", "refusal", "报告中没有", "无法回答"}

@@ -183,6 +183,8 @@ METRIC_LABELS = {
     "refusal_precision": "refusal precision",
     "refusal_recall": "refusal recall",
     "false_refusal_rate": "false-refusal rate",
+    "wrong_answers": "wrong answers (count)",
+    "answer_precision": "answer precision",
     "retrieval_hit@1": "retrieval hit@1",
     "retrieval_hit@5": "retrieval hit@5",
     "retrieval_mrr": "retrieval MRR",
@@ -204,7 +206,7 @@ def fmt_value(key: str, value: float | None) -> str:
         return f"{value:,.0f} ms" if value >= 100 else f"{value:.1f} ms"
     if key == "retrieval_mrr":
         return f"{value:.3f}"
-    if key == "questions":
+    if key in ("questions", "wrong_answers"):
         return f"{value:.0f}"
     return f"{value:.1%}"
 

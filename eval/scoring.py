@@ -204,6 +204,10 @@ def metrics(outcomes: list[Outcome]) -> dict[str, float | None]:
         "refusal_precision": _rate([o.case.unanswerable for o in refused]),
         "refusal_recall": _rate([o.refused for o in unanswerable]),
         "false_refusal_rate": _rate([o.refused for o in answerable]),
+        # Exact or silent: answers given that are wrong (a wrong figure, verdict or passage, or an
+        # answer where the reports do not say), and the share of answers given that are right.
+        "wrong_answers": float(sum(1 for o in outcomes if not o.refused and not o.correct)),
+        "answer_precision": _rate([o.correct for o in outcomes if not o.refused]),
         "retrieval_hit@1": _rate([r == 1 for r in ranked]),
         "retrieval_hit@5": _rate([0 < r <= 5 for r in ranked]),
         "retrieval_mrr": (sum(1 / r for r in ranked if r) / len(ranked)) if ranked else None,

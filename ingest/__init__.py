@@ -60,6 +60,9 @@ def build_report(
     found_title = title or find_title(blocks, normalise_text(document.title))
     agency = agency or agency_from_title(found_title) or document.publisher
     year = year or year_from_title(found_title)
+    if not title and agency and found_title and year and not agency_from_title(found_title):
+        # "2023年度政府信息公开工作年度报告" under an agency line, or "特发布本机关…": name the agency
+        found_title = agency + found_title
     if not agency or not year:
         missing = " and ".join(n for n, v in (("agency", agency), ("year", year)) if not v)
         raise MetadataMissing(

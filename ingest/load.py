@@ -3,6 +3,8 @@
 One loader per format (.txt, .html/.htm, .docx, .pdf), chosen by the file suffix. Loaders only
 read: they split the document into blocks (paragraphs, headings, table rows) and collapse
 whitespace, but leave portal boilerplate and character normalisation to ``ingest.normalise``.
+The one exception is structure only a page has: the HTML loader reads the element that holds the
+report (its title and its text) and leaves out menus, link lists, sidebars and footers around it.
 Everything here is pure except :func:`load_path`, which reads the file and calls
 :func:`load_bytes`.
 """
@@ -32,7 +34,7 @@ from ingest.model import Table
 
 @dataclass(frozen=True)
 class LoadedDocument:
-    """A file read into text blocks; portal boilerplate is still in ``blocks``."""
+    """A file read into text blocks; portal boilerplate inside the report's text is still in ``blocks``."""
 
     blocks: tuple[str, ...]  # reading order; table rows as cells joined by one space
     title: str = ""
@@ -131,11 +133,14 @@ def _collapse(text: str) -> str:
 
 
 _LABEL_START = r"(?:^|(?<=[\s【\[|｜]))"
-_PUBLISHED = re.compile(
-    rf"{_LABEL_START}(?:发布时间|发布日期|时间|日期)\s*[:：]\s*"
-    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
+_DATE_FIELD = r"(?:发布时间|发布日期|时间|日期)\s*[:：]\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
+_PUBLISHED = re.compile(rf"{_LABEL_START}{_DATE_FIELD}")
+_DATE_AFTER_NAME = re.compile(_DATE_FIELD)
+# the name may run straight into the date label: "来源：某局时间：2024-01-30"
+_PUBLISHER = re.compile(
+    rf"{_LABEL_START}(?:发布机构|信息来源|来源)\s*[:：]\s*"
+    r"([^\s:：|｜】\]]+?)(?=(?:发布)?(?:时间|日期)\s*[:：]|[\s:：|｜】\]]|$)"
 )
-_PUBLISHER = re.compile(rf"{_LABEL_START}(?:发布机构|信息来源|来源)\s*[:：]\s*([^\s:：|｜】\]]+)")
 _SOURCE_URL = re.compile(rf"{_LABEL_START}原文链接\s*[:：]\s*(https?://\S+)")
 _NOT_A_PUBLISHER = {"本站", "本网", "原创", "网站"}
 _HEADER_BLOCKS = 30  # the page's information line is near the top …
@@ -162,9 +167,17 @@ def _page_facts(blocks: Sequence[str]) -> tuple[str, str, str]:
         head = block[:_HEADER_CHARS]
         if not published and (match := _PUBLISHED.search(head)):
             published = _date_of(match)
+        if not published:  # "来源：某局时间：2024-01-30": the date label right after the name
+            dates = (_DATE_AFTER_NAME.match(head, name.end()) for name in _PUBLISHER.finditer(head))
+            published = next((_date_of(match) for match in dates if match), "")
         if not publisher:
             publisher = next(
-                (m.group(1) for m in _PUBLISHER.finditer(head) if m.group(1) not in _NOT_A_PUBLISHER),
+                (
+                    m.group(1)
+                    for m in _PUBLISHER.finditer(head)
+                    # "来源：时间：2024-01-05": an empty source, then the next label
+                    if m.group(1) not in _NOT_A_PUBLISHER and not head.startswith(("：", ":"), m.end())
+                ),
                 "",
             )
         if not source and (match := _SOURCE_URL.search(head)):
@@ -248,7 +261,7 @@ _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)""", 
 # Pages declaring gb2312 routinely use GBK characters; GB18030 is a superset of both.
 _CODEC_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030"}
 
-_DROP_TAGS = ["script", "style", "noscript", "template", "iframe", "nav", "header", "footer"]
+_DROP_TAGS = ["script", "style", "noscript", "template", "iframe", "nav", "header", "footer", "button", "select"]
 _DROP_ROLES = {"navigation", "banner", "contentinfo"}
 # Portals built before HTML5 mark menus and footers by id/class instead of by tag.
 _DROP_NAMES = {"nav", "navbar", "menu", "mainnav", "topnav", "footer", "foot"}
@@ -302,10 +315,21 @@ def _load_html(data: bytes, filename: str) -> LoadedDocument:
     for tag in soup.find_all(_is_chrome):
         if not tag.decomposed:  # an ancestor may already be gone
             tag.decompose()
-    reader = _HtmlReader()
-    reader.read(soup.body or soup)
+    body = soup.body or soup
+    for tag in body.find_all(_is_link_list):
+        if not tag.decomposed:
+            tag.decompose()
+    page = _HtmlReader()
+    page.read(body)
+    # the article information line (来源, 时间) may sit outside the report's container
+    published, publisher, source = _page_facts(page.blocks)
+    root = _content_root(body, _pick_title(stated_titles, []))
+    if root is body:
+        reader = page
+    else:
+        reader = _HtmlReader()
+        reader.read(root)
     blocks = tuple(reader.blocks)
-    published, publisher, source = _page_facts(blocks)
     return LoadedDocument(
         blocks=blocks,
         title=_pick_title(stated_titles, blocks),
@@ -314,6 +338,94 @@ def _load_html(data: bytes, filename: str) -> LoadedDocument:
         source=source,
         tables=tuple(reader.tables),
     )
+
+
+_SENTENCE_MARK = re.compile(r"[。！？；]")
+_LINK_LIST_TAGS = {"ul", "ol", "dl", "div", "p", "table", "section", "span"}  # not a cell: the grid would shift
+# A report title as an element's whole text (spaces removed): [agency] year 年 … 报告/年报.
+_TITLE_TEXT = re.compile(r"^[^，。；：:>]{0,40}?(?:(?:19|20)\d{2}|[〇零一二三四五六七八九]{4})年[^，。；：:>]{0,40}?(?:报告|年报)$")
+
+
+def _is_link_list(tag: Tag) -> bool:
+    """Menus, 相关阅读 and 友情链接 lists: three or more links that hold most of the element's text."""
+    if tag.name not in _LINK_LIST_TAGS:
+        return False
+    links = tag.find_all("a", href=True)
+    if len(links) < 3:
+        return False
+    text = len("".join(tag.get_text().split()))
+    linked = sum(len("".join(a.get_text().split())) for a in links)
+    return text > 0 and linked >= 0.8 * text
+
+
+def _content_root(body: Tag, title: str) -> Tag:
+    """The element that holds the report: the title and (nearly) all of the page's content.
+
+    Content is sentences outside links (counted by their 。！？；) and rows of data tables with
+    figures; menus, breadcrumbs, share buttons, sidebars and footers have none. Starting from
+    <body>, step into the child that holds the report title and all but 2% of the content, as long
+    as there is one. Without a title in the page, the whole page is kept.
+    """
+    anchor = _title_element(body, title)
+    if anchor is None:
+        return body
+    weights = _content_weights(body)
+    node = body
+    while True:
+        children = [child for child in node.children if isinstance(child, Tag)]
+        best = max(children, key=lambda child: weights.get(id(child), 0), default=None)
+        if best is None or (best.name == "table" and _is_data_table(best)):
+            return node
+        total, held = weights.get(id(node), 0), weights.get(id(best), 0)
+        if not held or total - held > total // 50:
+            return node
+        if anchor is not best and best not in anchor.parents:
+            return node
+        node = best
+
+
+def _content_weights(body: Tag) -> dict[int, int]:
+    """Content under each element (by ``id``): sentence marks outside links, data-table rows with digits."""
+    weights: dict[int, int] = {}
+
+    def add(element: Tag, weight: int) -> None:
+        for node in (element, *element.parents):
+            weights[id(node)] = weights.get(id(node), 0) + weight
+
+    for text in body.find_all(string=_SENTENCE_MARK):
+        if type(text) is NavigableString and text.parent is not None and not text.find_parent("a", href=True):
+            add(text.parent, len(_SENTENCE_MARK.findall(text)))
+    for table in body.find_all("table"):
+        if _is_data_table(table):
+            add(table, sum(1 for tr in table.find_all("tr") if re.search(r"\d", tr.get_text())))
+    return weights
+
+
+def _title_element(body: Tag, title: str) -> Tag | None:
+    """The element printing the report title: the stated title, else any title-shaped text. Never
+    a link (a breadcrumb's last step, a related report)."""
+    wanted = "".join(title.split())
+    stated = _find_printed(body, lambda printed: printed == wanted, len(wanted)) if wanted else None
+    return stated or _find_printed(body, _TITLE_TEXT.match, 80)
+
+
+def _find_printed(body: Tag, fits: Callable[[str], object], longest: int) -> Tag | None:
+    """The first element (outermost of a chain) whose whole text, spaces removed, ``fits``."""
+    for text in body.find_all(string=True):
+        if type(text) is not NavigableString or not text.strip() or text.find_parent("a", href=True):
+            continue
+        element = text.parent
+        found = None
+        while element is not None and element is not body:
+            printed = "".join(element.get_text().split())
+            if len(printed) > longest:
+                break
+            if fits(printed):
+                found = element
+            element = element.parent
+        if found is not None:
+            return found
+    return None
 
 
 class _HtmlReader:
@@ -381,7 +493,8 @@ class _HtmlReader:
 
 def _is_data_table(table: Tag) -> bool:
     """Tables that lay out the page (around the menu and the article) are read as containers:
-    they nest tables, have one cell per row, or hold whole sections of text in a cell."""
+    they nest tables, have one cell per row, or hold whole sections of text in a cell (several
+    paragraphs with sentences; a header cell broken into one-word lines "结果<p>纠正</p>" is no text)."""
     if table.find("table"):
         return False
     cells = table.find_all(["td", "th"])
@@ -389,7 +502,10 @@ def _is_data_table(table: Tag) -> bool:
         return False
     return not any(
         cell.find(["h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol"])
-        or len(cell.find_all(["p", "div"])) >= 3
+        or (
+            sum(1 for block in cell.find_all(["p", "div"]) if block.get_text(strip=True)) >= 3
+            and _SENTENCE_MARK.search(cell.get_text())
+        )
         or len(cell.get_text()) > 300
         for cell in cells
     )

@@ -53,11 +53,13 @@ _NAME_LABEL = r"(?:(?:信息|文章)?来源|发布机构|发布单位|作者)"
 _DATE_LABEL = r"(?:发布)?(?:时间|日期)"
 _COUNT_LABEL = r"(?:浏览|访问|点击|阅读)(?:次数|量|数)?"
 _META = re.compile(
-    rf"(?:{_NAME_LABEL}{_COLON}[^\s:：]*"
+    # the name may run straight into the next label: "来源：某局时间：2024-01-30"
+    rf"(?:{_NAME_LABEL}{_COLON}[^\s:：]*?(?={_DATE_LABEL}{_COLON}{_DATE})"
+    rf"|(?:{_NAME_LABEL}{_COLON}[^\s:：]*"
     rf"|{_DATE_LABEL}{_COLON}{_DATE}"
     rf"|发布(?:时间|日期){_COLON}{_CN_DATE}"
     rf"|{_COUNT_LABEL}{_COLON}\d*次?)"
-    r"(?=\s|$)"
+    r"(?=\s|$))"
 )
 # "河南省人民政府门户网站 www.henan.gov.cn" just before the information line.
 _PORTAL = re.compile(
@@ -68,7 +70,7 @@ _WIDGET = (
     r"(?:[【\[]\s*(?:打印|关闭|收藏|分享)\s*[】\]]"  # bare, these words are report verbs ("关闭 2个…")
     r"|[【\[]?\s*(?:"
     r"字[号体][:：]?\s*[【\[]?\s*大\s*中\s*小\s*[】\]]?"
-    r"|扫一扫在手机打开当前页|打印本页|关闭窗口|分享到[:：]?"
+    r"|扫一扫在手机(?:上)?(?:打开|查看)当前页(?:面)?|打印本页|关闭窗口|分享到[:：]?"
     r"|微信|微博|QQ空间|QQ好友|全真版|文字版|文件下载|相关链接[:：]?|-->"
     r")\s*[】\]]?)"
 )
@@ -81,7 +83,7 @@ _WIDGETS = re.compile(rf"{_WIDGET}(?:\s*{_WIDGET})*(?=\s|$)")
 _TAIL_MARKER = re.compile(
     r"(?:^|(?<=[\s。】\])）]))[【\[(（]?\s*(?:"
     r"(?:责任编辑|主办单位|承办单位|技术支持)\s*[:：]"  # without the colon, a table header's words
-    r"|扫一扫在手机打开当前页|相关阅读|相关文章|相关链接|打印本页|关闭窗口|分享到"
+    r"|扫一扫在手机(?:上)?(?:打开|查看)当前页(?:面)?|相关阅读|相关文章|相关链接|打印本页|关闭窗口|分享到"
     r"|版权所有|Copyright|©|\S*ICP备\S*|网站标识码"
     r"|字号\s*[:：]?\s*[【\[]?\s*大\s*中\s*小|附件下载(?=\s*$)"
     r")(?=[\s:：】\]©]|$|(?<=[:：]))"

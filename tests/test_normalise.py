@@ -210,12 +210,10 @@ SAMPLE_BOILERPLATE = {
         "主办单位:清河市人民政府办公室 版权所有 网站标识码:0000000000",
     ],
     "qinghe-jyj-2017.docx": [],
+    # the breadcrumb and the footer lie outside the article's container: the loader drops them
     "baiyun-swj-2017.html": [
-        "当前位置：首页 > 政务公开 > 政府信息公开年报",
         "发布时间：2018-03-05 16:20 来源：白云市商务局 浏览次数：1024 字号：大 中 小",
         "【打印本页】【关闭窗口】 分享到：微信 微博",
-        "主办单位：白云市商务局 地址：白云市人民路88号",
-        "版权所有 白云市商务局 网站标识码：0000000000 白ICP备00000000号",
     ],
     "baiyun-swj-2018.txt": [
         (

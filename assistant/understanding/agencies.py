@@ -38,7 +38,7 @@ _KINDS = (("委员会", "委"), ("办公室", "办"), ("管理局", "局"), ("�
           ("署", "署"), ("办", "办"), ("片区", "片区"), ("政府", "政府"))
 # Names that are only a kind of body, the report's own body (本局, 我厅) or any government: they name none.
 _GENERIC = frozenset({"办公室", "委员会", "管委会", "局", "委", "厅", "办", "署", "政府", "人民政府", "片区"})
-_SELF = re.compile(r"^[本我该此贵][局厅委办署]")
+_SELF = re.compile(r"[本我该此贵](?:局|厅|委|办|署|机关)$")
 
 
 def place_of(agency: str) -> str | None:
@@ -168,8 +168,10 @@ def resolve_agency(text: str, reports: Sequence[ReportMeta]) -> AgencyMatch:
     named: list[str] = []
     first: tuple[int, int] | None = None
     for start, end in agency_mentions(text):
+        if _SELF.search(text[start:end]):
+            continue  # 媒体报道本局工作: the report's own body
         said, best = _resolve_word(text[start:end], agencies)
-        if said in _GENERIC or _SELF.match(said) or not said:
+        if said in _GENERIC or not said:
             continue
         span = (end - len(said), end)
         if not best:

@@ -135,7 +135,8 @@ def metric_for(text: str) -> MetricAsk | None:
         else:
             groups = (group,)
         named = dict(T4_GROUP_WORDS)
-        words = tuple(w for g in groups for w in named.get(g, ())) + (_LITIGATION if litigation else ())
+        words = tuple(w for g in groups for w in named.get(g, ())) + (_LITIGATION if litigation else ()) \
+            + dict(T4_OUTCOME_WORDS).get(outcome, ())
         return MetricAsk(tuple(t4_key(g, outcome) for g in groups), "行政诉讼" if litigation else "行政复议", words)
 
     for block, row, words in T2_ROW_WORDS:
@@ -159,4 +160,5 @@ def metric_for(text: str) -> MetricAsk | None:
     for word in dict(T3_ROW_WORDS)[row]:
         rest = rest.replace(word, " ")
     column = _first(rest, T3_COLUMN_WORDS) or "total"
-    return MetricAsk((t3_key(row, column),), row, dict(T3_ROW_WORDS)[row] if column == "total" else ())
+    words = dict(T3_ROW_WORDS)[row] + dict(T3_COLUMN_WORDS).get(column, ())
+    return MetricAsk((t3_key(row, column),), row, words)

@@ -27,6 +27,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "关注": ("关注", "粉丝", "订阅", "关注者"),
     "媒体": ("媒体", "报道", "报纸", "新闻", "日报", "报刊"),
     "网站": ("门户网站", "网站", "官网"),
+    "网络": ("网络", "网上", "在线", "线上", "互联网"),
     "专栏": ("专栏", "栏目"),
     "规范性文件": ("规范性文件",),
     "法规政策": ("法规政策", "法规", "政策文件"),
@@ -160,6 +161,8 @@ def understand(text: str, reports: Sequence[ReportMeta]) -> Question:
     named = resolve_agency(text, reports)
     # What the question asks about, without the name of the body it asks (市监局 says which report).
     topic = text[: named.span[0]] + " " + text[named.span[1]:] if named.span else text
+    if mode != "single":
+        topic = _COMPARE.sub(" ", topic)  # 增加还是减少, 有什么变化: how to compare, not what is counted
     terms = tuple(t for t in word_tokens(text) if not (len(t) == 1 and t in _QUESTION_NOISE))
     concepts = concepts_in(text)
     return Question(

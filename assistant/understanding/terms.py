@@ -21,10 +21,11 @@ from ingest.numbers import UNITS
 
 # Parts of speech that never carry the topic (jieba's tags): particles, prepositions, conjunctions,
 # pronouns, numerals and measure words, adverbs, localisers, time words, modal particles, punctuation.
-_FUNCTION_TAGS = ("u", "p", "c", "r", "m", "q", "f", "y", "e", "o", "x", "w")
+_FUNCTION_TAGS = ("u", "p", "c", "r", "m", "q", "f", "y", "e", "o", "w")
 # Nouns, names, abbreviations, idioms and time words: a question naming one the report never uses asks
 # about something else (年纪, 平均, 60岁), while a verb of its own (给不了, 寄过来) is only its wording.
-_NOUN_TAGS = ("n", "j", "l", "t", "s", "i", "eng")
+_NOUN_TAGS = ("n", "j", "l", "t", "s", "i", "eng", "x")  # x: the domain's own words (政务短视频), added untagged
+_VERB_TAGS = frozenset({"v", "vd", "vi", "vq", "vg", "vf", "vx"})
 # Words of asking and filler, and complements, that say nothing of what is counted (hand list; a feature,
 # not the gate: the gate is coverage by the figure's own words).
 _NOT_TOPIC = frozenset({
@@ -38,7 +39,8 @@ _NOT_TOPIC = frozenset({
     "干", "做", "搞", "办", "弄", "人", "一", "件", "条", "个", "份", "次", "项", "政府", "信息", "公开", "政府信息",
     "信息公开", "政务公开", "工作", "我们", "他们", "单位", "局里", "部门", "本局", "机关", "有", "是", "在", "收到",
     "年底", "年初", "目前", "现在", "当年", "全年", "今年", "去年", "明年", "近年", "天天", "年中", "以后", "今后", "之前",
-    "时间", "期间", "一年到头", "截至", "截止",
+    "时间", "期间", "一年到头", "截至", "截止", "变化", "相比", "对比", "比较", "老百姓", "群众", "公众", "市民", "居民",
+    "网友", "大家", "别人", "人家", "社会公众", "案件", "案子", "件数", "数字", "数据", "方式", "措施", "决定", "事项",
 })
 # What a figure counts, against its opposite: a count of accounts closed never answers accounts opened.
 OPPOSITES: tuple[tuple[str, str], ...] = (
@@ -62,7 +64,8 @@ def topic_terms(topic: str) -> tuple[Term, ...]:
     the numbers it names other than years."""
     text = YEARS_RE.sub(" ", topic)
     terms: dict[str, Term] = {}
-    for token in posseg.lcut(text):
+    # Without jieba's guesses for unknown words (HMM): 因本机关 must not yield the artefact 因本.
+    for token in posseg.lcut(text, HMM=False):
         word = token.word.strip()
         if _NUMBER.fullmatch(word):
             terms.setdefault(word, Term(word, True))
@@ -71,6 +74,8 @@ def topic_terms(topic: str) -> tuple[Term, ...]:
             continue
         if token.flag.startswith(_FUNCTION_TAGS) or word.startswith(("几", "多少")):
             continue
+        if token.flag in _VERB_TAGS:
+            continue  # 作出, 推行, 寄过来: how the question says it; opposites are checked apart
         terms.setdefault(word, Term(word, token.flag.startswith(_NOUN_TAGS)))
     return tuple(terms.values())
 
