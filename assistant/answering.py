@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 
+
 from assistant.understanding.parse import CONCEPTS, DECISIVE, Question, concepts_in
 from assistant.understanding.terms import covers, opposite_in, topic_terms, uncovered
 from assistant.retrieval import bigram_tokens
 from assistant.schemas import Answer, Citation, FigureAnswer, ReportRef, Understanding
 from ingest.model import Figure, Paragraph, Report
+from ingest.numbers import UNITS as _UNIT_NAMES
 
 # Units that may answer each other. Money and percentages only answer money and percentages;
 # the counting words of a question (几次, 几份, 几个) are loose, and 人 may ask for 件 (几个人申请).
@@ -90,7 +92,7 @@ class Answerer:
         penalty = 0.0
         # A topic's own words (申请, 复议, 粉丝 …) are matched by its synonyms in _topic_score and the
         # metric lexicon; coverage is about the rest of what the question names.
-        topical = [w for c in question.concepts for w in CONCEPTS[c]]
+        topical = [w for c in question.concepts & DECISIVE for w in CONCEPTS[c]]
         if opposite_in(question.topic or question.text, context):
             return None
         for term in uncovered(topic_terms(question.topic or question.text), context):
@@ -150,6 +152,8 @@ class Answerer:
 
     def best_figures(self, question: Question, report_ids: Sequence[str], boosted: set[str]) -> list[Evidence]:
         q_bigrams = self._question_bigrams(question)
+        asked = asked_noun(question.topic or question.text)
+        part = asked_part(question.topic or question.text)
         found: list[Evidence] = []
         for report_id in report_ids:
             report = self.reports[report_id]
@@ -163,17 +167,23 @@ class Answerer:
                 if score is None:
                     continue
                 penalty = self.coverage(question, f"{figure.context} {sentence} {section}", report)
-                if penalty is None:
+                if penalty is None or (part and not _names_part(figure.context, part)):
                     continue
                 score -= penalty
                 # What a figure counts is named right by it (累计发送了1603条信息, 关注用户达34641人):
                 # the question's topics there outweigh the same topics elsewhere in the sentence.
                 near = figure.context[max(0, figure.context.find(figure.as_printed) - _NEAR):][: _NEAR + len(figure.as_printed) + 6]
                 score += 1.5 * len(question.concepts & concepts_in(near))
+                if asked and covers(near, asked):
+                    score += 3  # 多少粉丝 → 关注用户达34641人, not 发送了1603条信息
+                # A part or a running total (其中…, 其他…, 历年累计…) answers only a question that names it.
+                score += 1.5 * sum(1 if q in question.text else -1 for q in PART_WORDS if q in near)
                 if paragraph.id in boosted:
                     score += 0.5
-                if question.unit and (question.unit == figure.unit or any({question.unit, figure.unit} <= f for f in _SAME_UNIT)):
+                if question.unit == figure.unit:
                     score += 3
+                elif question.unit and any({question.unit, figure.unit} <= f for f in _SAME_UNIT):
+                    score += 1.5
                 found.append(Evidence(report, paragraph, score, figure, sentence))
         found.sort(key=lambda e: (-e.score, -e.report.meta.year, e.figure.start if e.figure else 0))
         return found
@@ -255,8 +265,12 @@ class Answerer:
         if not scored:
             return self._refuse(question, "报告中没有找到能回答这个问题的句子。", understanding, nearest)
         scored.sort(key=lambda e: (-e.score, -e.report.meta.year, e.paragraph.index))
-        best = [scored[0]] + [e for e in scored[1:3] if e.paragraph.id == scored[0].paragraph.id and e.score >= scored[0].score - 1][:1]
-        first = best[0]
+        first = scored[0]
+        sentences = [s.strip() for s in _SENTENCE.findall(first.paragraph.text)]
+        at = sentences.index(first.sentence) if first.sentence in sentences else len(sentences)
+        # 下一步，我局将…：一是…二是…: the items that follow belong to the answer.
+        following = [s for s in sentences[at + 1: at + 4] if _ENUMERATION.match(s)]
+        best = [first, *(Evidence(first.report, first.paragraph, 0, sentence=s) for s in following)]
         section = f"“{first.paragraph.section_path[-1]}”" if first.paragraph.section_path else ""
         note = ""
         if question.years and first.report.meta.year not in question.years:
@@ -282,7 +296,12 @@ class Answerer:
             cells = [by_key[k] for k in question.metric.keys if k in by_key]
             if any(not units_compatible(question.unit, c) for c in cells if c.value is not None):
                 cells = []  # 多少个项目 is not answered by an amount in 万元
+            if question.unit == "条" and any(c.metric.startswith("t2.") and c.unit == "件" for c in cells):
+                cells = []  # 行政许可类的信息有多少条 asks for disclosed items, not the decisions counted in 件
             words = " ".join(question.metric.words)
+            part = asked_part(question.topic or question.text)
+            if part and not any(_names_part(f"{c.cell.row} {c.cell.column} {words}", part) for c in cells if c.cell):
+                cells = []  # 18件申请里有几件是当面交的: the table does not split by what is asked
             if any(self.coverage(question, f"{c.cell.table} {c.cell.row} {c.cell.column} {words}", report) is None
                    for c in cells if c.cell):
                 cells = []  # the question names more than the cell counts (当面, 60岁以上)
@@ -475,8 +494,10 @@ class Answerer:
         from_table = self._yesno_from_table(question, report_ids, understanding)
         if from_table:
             return from_table
+        decisive = question.concepts & DECISIVE
         candidates = [c for c in self.best_sentences(question, report_ids, boosted)
-                      if self.coverage(question, f"{c.sentence} {' '.join(c.paragraph.section_path)}", c.report) is not None]
+                      if decisive <= concepts_in(c.sentence) and not _REPORT_OUTLINE.search(c.sentence)
+                      and self.coverage(question, f"{c.sentence} {' '.join(c.paragraph.section_path)}", c.report) is not None]
         if not candidates:
             return self._refuse(question, "报告中没有找到能回答这个问题的内容。", understanding, nearest)
         # A sentence that says no outright (不收取费用, 无提起行政诉讼的情况) settles it over one that only
@@ -547,6 +568,7 @@ class PassageSlot:
 
 PLANS = PassageSlot(re.compile(r"打算|计划|下一步|以后|今后|明年|改进|怎么做|如何做|准备"),
                     re.compile(r"下一步|将进一步|进一步"), re.compile(r"改进|下一步|计划|打算|措施|思路|工作安排"), 1.0, 3.0)
+_ENUMERATION = re.compile(r"^(?:[一二三四五六七八九十]是|（[一二三四五六七八九十]）|\d+[.、])")
 _REPORT_OUTLINE = re.compile(r"本报告(?:包括|由|分为)|本报告中所列数据")
 PASSAGE_SLOTS = (
     PassageSlot(re.compile(r"电话|号码|热线|打哪|联系方式"), re.compile(r"\d{3,4}-\d{7,8}|电话[:：]?\s*\d{7,}"), re.compile(r"$^")),
@@ -557,6 +579,41 @@ PASSAGE_SLOTS = (
     PassageSlot(re.compile(r"渠道|途径|平台|通过什么|哪些方式"), re.compile(r"通过.{0,30}(网|报|公众号|平台|栏)"),
                 re.compile(r"平台|渠道|载体|形式"), 2.0, 1.0),
 )
+
+
+# Words that make a figure a part of a total, or a total over years.
+PART_WORDS = ("其中", "其他", "累计", "历年", "新增", "合计")
+_ASKED_NOUN = re.compile(r"(?:多少|几)(?:" + "|".join(sorted(_UNIT_NAMES, key=len, reverse=True)) + r")?(?P<noun>[\u4e00-\u9fff]{2,8})")
+_ASKED_NOUN_END = re.compile(r"[的了吗呢啊吧是在有和与].*$")
+
+
+# “N件申请里有几件是Y的”, “申请里Y的有几条”: the question asks for a part Y of a total.
+_ASKED_PART = (
+    re.compile(r"(?:里|中|当中)(?:面)?[，,]?\s*(?:有)?(?:多少|几)[件份条个位名人次]?(?:是|为)(?P<part>[\u4e00-\u9fff]{2,10}?)(?:的|$|[?？])"),
+    re.compile(r"(?:里|中|当中)(?:面)?[，,]?\s*(?P<part>[\u4e00-\u9fff]{2,10}?)的(?:有)?(?:多少|几)"),
+)
+
+
+def asked_part(topic: str) -> str:
+    for pattern in _ASKED_PART:
+        if match := pattern.search(topic):
+            return match["part"]
+    return ""
+
+
+def _names_part(text: str, part: str) -> bool:
+    """Whether a figure's own words name the part asked for: each of its nouns and modifiers."""
+    terms = topic_terms(part)
+    return bool(terms) and not uncovered(terms, text) or covers(text, part)
+
+
+def asked_noun(topic: str) -> str:
+    """What the question counts, in its words: 有多少粉丝 → 粉丝, 多少批不合格 → 不合格."""
+    match = _ASKED_NOUN.search(topic)
+    if not match:
+        return ""
+    noun = _ASKED_NOUN_END.sub("", match["noun"])
+    return noun if len(noun) >= 2 else ""
 
 
 def _figure_words(figure: Figure, paragraphs: dict[str, tuple[Report, Paragraph]]) -> str:

@@ -122,10 +122,16 @@ class Assistant:
             years = [filters.year] if filters.year else years
             if filters.agency:
                 agencies = {r.meta.agency for r in reports if filters.agency in (r.meta.agency, *r.meta.aliases)} or {filters.agency}
-        if question.ambiguous_agencies and not (filters and filters.agency):
-            names = "、".join(question.ambiguous_agencies)
+        ambiguous = list(question.ambiguous_agencies)
+        if ambiguous and years:
+            # 市监局2023年: only the bodies with a report for that year are candidates.
+            ambiguous = [a for a in ambiguous if any(r.meta.agency == a and r.meta.year in years for r in reports)]
+            if len(ambiguous) == 1:
+                agencies = set(ambiguous)
+        if len(ambiguous) > 1 and not (filters and filters.agency):
+            names = "、".join(ambiguous)
             return [], f"“{question.unknown_agency}”可能指{names}，请说明是哪一个。"
-        if question.unknown_agency and not (filters and filters.agency):
+        if question.unknown_agency and not ambiguous and not (filters and filters.agency):
             return [], f"已导入的报告中没有“{question.unknown_agency}”的年度报告。"
         chosen = [r for r in reports if (not years or r.meta.year in years) and (not agencies or r.meta.agency in agencies)]
         if not chosen and not (filters and filters.agency) and question.agencies_loose:

@@ -36,6 +36,8 @@ def _zero_figures(paragraph: Paragraph) -> Iterable[Figure]:
         obj = match["object"]
         if match["verb"] == "有" and not obj:
             continue
+        if re.search(r"\d{4,}", obj or ""):
+            continue  # 未收到申请人查询号为5113…的…: an identifier follows, not a stated absence
         unit = "元" if any(w in phrase for w in _FEE_WORDS) else "件"
         left, right = clause_bounds(text, match.start(), match.end())
         yield Figure(

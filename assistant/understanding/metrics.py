@@ -107,11 +107,12 @@ class MetricAsk:
     words: tuple[str, ...] = ()  # the words that name it; a sentence stating it must use one of them
 
 
-def says(text: str, word: str) -> bool:
-    """``word`` in ``text``, also with one character put in (直接被起诉 says 直接起诉, 本单位不掌握 不掌握)."""
+def says(text: str, word: str, shortest: int = 4) -> bool:
+    """``word`` in ``text``, also with one character put in (直接被起诉 says 直接起诉, 打过官司 打官司)
+    when the word has ``shortest`` characters or more."""
     if word in text:
         return True
-    return len(word) >= 4 and re.search(".?".join(map(re.escape, word)), text) is not None
+    return len(word) >= shortest and re.search(".?".join(map(re.escape, word)), text) is not None
 
 
 def _first(text: str, table: tuple[tuple[str, tuple[str, ...]], ...]) -> str | None:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from assistant.understanding.agencies import resolve_agency
-from assistant.understanding.metrics import MetricAsk, metric_for
+from assistant.understanding.metrics import MetricAsk, metric_for, says
 from assistant.retrieval import word_tokens
 from ingest.model import ReportMeta
 from ingest.numbers import UNITS, find_years
@@ -115,7 +115,7 @@ def concepts_in(text: str) -> set[str]:
     text = YEARS_RE.sub("", text)  # "2017年报纸" holds 年报 (annual report) only by accident
     found = set()
     for name, words in CONCEPTS.items():
-        if any(w in text for w in words):
+        if any(says(text, w, 3) for w in words):
             found.add(name)
     # In 申请复议, 依申请公开收费, 不予公开的申请 … the request is context, the other topic is
     # what is counted.
@@ -126,7 +126,7 @@ def concepts_in(text: str) -> set[str]:
 
 def understand(text: str, reports: Sequence[ReportMeta]) -> Question:
     text = text.strip()
-    years = find_years(text)
+    years = [y for y in find_years(text) if not re.search(rf"(?:拖|转|留|推|延)到\s*{y}", text)]  # 拖到2026年接着办: no year asked
     span = _RANGE.search(text)
     if span:
         first, last = sorted((int(span.group(1)), int(span.group(2))))

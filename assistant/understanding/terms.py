@@ -21,7 +21,7 @@ from ingest.numbers import UNITS
 
 # Parts of speech that never carry the topic (jieba's tags): particles, prepositions, conjunctions,
 # pronouns, numerals and measure words, adverbs, localisers, time words, modal particles, punctuation.
-_FUNCTION_TAGS = ("u", "p", "c", "r", "m", "q", "f", "y", "e", "o", "w")
+_FUNCTION_TAGS = ("u", "p", "c", "r", "m", "q", "y", "e", "o", "w")
 # Nouns, names, abbreviations, idioms and time words: a question naming one the report never uses asks
 # about something else (年纪, 平均, 60岁), while a verb of its own (给不了, 寄过来) is only its wording.
 _NOUN_TAGS = ("n", "j", "l", "t", "s", "i", "eng", "x")  # x: the domain's own words (政务短视频), added untagged
@@ -40,7 +40,7 @@ _NOT_TOPIC = frozenset({
     "信息公开", "政务公开", "工作", "我们", "他们", "单位", "局里", "部门", "本局", "机关", "有", "是", "在", "收到",
     "年底", "年初", "目前", "现在", "当年", "全年", "今年", "去年", "明年", "近年", "天天", "年中", "以后", "今后", "之前",
     "时间", "期间", "一年到头", "截至", "截止", "变化", "相比", "对比", "比较", "老百姓", "群众", "公众", "市民", "居民",
-    "网友", "大家", "别人", "人家", "社会公众", "案件", "案子", "件数", "数字", "数据", "方式", "措施", "决定", "事项",
+    "网友", "大家", "别人", "人家", "社会公众", "以上", "以下", "以内", "之间", "之后", "之前", "当中", "之中", "里面", "上面", "案件", "案子", "件数", "数字", "数据", "方式", "措施", "决定", "事项",
 })
 # What a figure counts, against its opposite: a count of accounts closed never answers accounts opened.
 OPPOSITES: tuple[tuple[str, str], ...] = (
