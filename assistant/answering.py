@@ -83,7 +83,18 @@ class Answerer:
             self._idf[report.id] = ({b: math.log(1 + total / n) for b, n in frequency.items()}, math.log(1 + total))
         # What the report's figures count, all together: a word of the question found here but not
         # in a figure's own words names a part that figure is not (当面 for a total of requests).
-        self._figure_words = {r.id: " ".join(_figure_words(f, self.paragraphs) for f in r.figures) for r in reports}
+        self._figure_words = {r.id: [_figure_words(f, self.paragraphs) for f in r.figures] for r in reports}
+        self._distinguishing: dict[tuple[str, str], bool] = {}
+
+    def _names_a_part(self, report_id: str, word: str) -> bool:
+        """Whether ``word`` is what some of the report's figures count and most do not (当面, 信函):
+        a question naming it asks for that part. A word most figures share (申请) is the genre."""
+        key = (report_id, word)
+        if key not in self._distinguishing:
+            words = self._figure_words[report_id]
+            count = sum(1 for text in words if covers(text, word))
+            self._distinguishing[key] = 0 < count <= max(2, 0.15 * len(words))
+        return self._distinguishing[key]
 
     def coverage(self, question: Question, context: str, report: Report) -> float | None:
         """How much of what the question names a figure's own words leave out (a penalty), or None
@@ -100,7 +111,7 @@ class Answerer:
                 return None
             if any(w in term.word or term.word in w for w in topical):
                 continue
-            if covers(self._figure_words[report.id], term.word):
+            if self._names_a_part(report.id, term.word):
                 return None
             if term.strict and not covers(report.text, term.word):
                 return None
@@ -154,6 +165,8 @@ class Answerer:
         q_bigrams = self._question_bigrams(question)
         asked = asked_noun(question.topic or question.text)
         part = asked_part(question.topic or question.text)
+        terms = topic_terms(question.topic or question.text)
+        near_terms: dict[tuple[str, int], set[str]] = {}
         found: list[Evidence] = []
         for report_id in report_ids:
             report = self.reports[report_id]
@@ -180,11 +193,18 @@ class Answerer:
                 score += 1.5 * sum(1 if q in question.text else -1 for q in PART_WORDS if q in near)
                 if paragraph.id in boosted:
                     score += 0.5
+                near_terms[(report.id, figure.start)] = {t.word for t in terms if covers(near, t.word)}
                 if question.unit == figure.unit:
                     score += 3
                 elif question.unit and any({question.unit, figure.unit} <= f for f in _SAME_UNIT):
                     score += 1.5
                 found.append(Evidence(report, paragraph, score, figure, sentence))
+        # A word of the question said right by one figure and by few others tells them apart (当面申请数18条
+        # among 共收到申请21条，其中当面申请数18条).
+        shared: Counter[str] = Counter(w for words in near_terms.values() for w in words)
+        for i, e in enumerate(found):
+            bonus = sum(3 / shared[w] for w in near_terms.get((e.report.id, e.figure.start), ()))  # type: ignore[union-attr]
+            found[i] = Evidence(e.report, e.paragraph, e.score + bonus, e.figure, e.sentence)
         found.sort(key=lambda e: (-e.score, -e.report.meta.year, e.figure.start if e.figure else 0))
         return found
 

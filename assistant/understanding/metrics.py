@@ -94,7 +94,7 @@ _T2_DEFAULT_COLUMN = {"s20_1": "made", "s20_5": "decisions", "s20_6": "decisions
 
 _REQUEST = re.compile(r"申请")
 # Enquiries, complaints and messages are not disclosure requests, whatever verb they come with.
-_NOT_REQUESTS = re.compile(r"咨询|投诉|举报|留言|信箱|来信|来电")
+_NOT_REQUESTS = re.compile(r"咨询|投诉|举报|留言|信箱|来信|来电|费|收钱|收取")
 _GENERIC_ROWS = frozenset({"new", "result_total", "carried_over", "carried_forward"})
 
 
