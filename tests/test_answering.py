@@ -157,3 +157,40 @@ def test_a_refusal_shows_a_few_distinct_nearest_passages(assistant, question):
     assert not answer.answered
     ids = [c.paragraph_id for c in answer.nearest]
     assert 1 <= len(ids) <= assistant.settings.top_k and len(set(ids)) == len(ids)
+
+
+@pytest.mark.parametrize("question", ["😀😀😀", "'; DROP TABLE reports; --", "？？？"])
+def test_nothing_to_match_is_not_answered(assistant, question):
+    from assistant.answering import NOT_A_QUESTION
+
+    answer = ask(assistant, question)
+    assert not answer.answered
+    assert answer.text == NOT_A_QUESTION
+    assert answer.nearest == [] and answer.figures == []
+
+
+def test_a_breakdown_the_report_does_not_give_is_refused_not_the_total(assistant):
+    # The seed report gives 6 requests in all, with no split by age: the total must not answer.
+    answer = ask(assistant, "2017年科技厅收到的6件申请里有几件是60岁以上的人提的?")
+    assert not answer.answered
+    assert not answer.figures
+
+
+def test_a_total_is_not_answered_by_a_part(assistant):
+    answer = ask(assistant, "2012年平潭县一共收到多少条政府信息公开申请?")
+    assert answer.answered and answer.figures[0].value == "21"
+    part = ask(assistant, "2012年平潭县的申请里当面申请的有多少条?")
+    assert part.answered and part.figures[0].value == "18"
+
+
+def test_a_passage_answer_is_the_sentence_that_says_it(assistant):
+    answer = ask(assistant, "请问科技厅2017年信息公开的联系电话是多少?")
+    assert answer.answered
+    assert "65956924" in answer.text
+    assert len(answer.text) < 200  # the sentence, not whole paragraphs
+
+
+def test_an_agency_abbreviation_resolves_and_a_foreign_body_is_refused(assistant):
+    assert ask(assistant, "2017年河南科技厅一共接到几件信息公开申请?").figures[0].value == "6"
+    answer = ask(assistant, "2017年国家科技部收到多少件依申请公开?")
+    assert not answer.answered and "国家科技部" in answer.text

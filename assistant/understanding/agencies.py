@@ -22,7 +22,7 @@ from ingest.model import ReportMeta
 # A body named in the question: …厅/局/委员会/委/署/办公室/片区, or a place's government (鹭汀县人民政府)
 # — never the 政府 of 政府信息, nor 委托, 办理, 局面 ….
 _AGENCY_WORD = re.compile(
-    r"[\u4e00-\u9fa5]{1,12}?(?:办公室|委员会|管委会|(?<![大餐客展])厅|局(?!面|势|部)|委(?!托|员|屈)|署|片区(?!管理局))"
+    r"[\u4e00-\u9fa5]{1,12}?(?:办公室|委员会|管委会|(?<![大餐客展])厅|局(?!面|势|部)|(?<![内全外局支细干])部(?![分门署位])|委(?!托|员|屈)|署|片区(?!管理局))"
     r"|[\u4e00-\u9fa5]{2,4}?(?:省|市|县|区|镇|乡)(?:人民)?政府(?!信息)"
 )
 # A place at the start of a name: 清河市, 鹭汀县, 平潭综合实验区, 福建省.
@@ -35,7 +35,7 @@ _FILLERS = frozenset({"问下", "一下", "下", "年", "年度", "的", "底", 
 _JOINERS = re.compile(r"[和与及、]")
 # The kinds of body, by the last character(s) of a name; 委 abbreviates 委员会, 办 办公室.
 _KINDS = (("委员会", "委"), ("办公室", "办"), ("管理局", "局"), ("管委会", "管委会"), ("局", "局"), ("厅", "厅"), ("委", "委"),
-          ("署", "署"), ("办", "办"), ("片区", "片区"), ("政府", "政府"))
+          ("署", "署"), ("部", "部"), ("办", "办"), ("片区", "片区"), ("政府", "政府"))
 # Names that are only a kind of body, the report's own body (本局, 我厅) or any government: they name none.
 _GENERIC = frozenset({"办公室", "委员会", "管委会", "局", "委", "厅", "办", "署", "政府", "人民政府", "片区"})
 _SELF = re.compile(r"[本我该此贵](?:局|厅|委|办|署|机关)$")
