@@ -28,7 +28,7 @@ METRICS = (
     "accuracy", "figure_accuracy", "yesno_accuracy", "text_accuracy",
     "citation_precision", "citation_recall",
     "refusal_precision", "refusal_recall", "false_refusal_rate",
-    "retrieval_hit@1", "retrieval_hit@5", "retrieval_mrr",
+    "retrieval_hit@1", "retrieval_hit@5", "retrieval_mrr", "wrong_answers", "answer_precision",
     "latency_p50_ms", "latency_p95_ms",
 )
 LOWER_IS_BETTER = frozenset({"false_refusal_rate", "latency_p50_ms", "latency_p95_ms", "wrong_answers"})

@@ -27,3 +27,19 @@ trap 'rm -rf "$eval_dir"' EXIT
 # Every dataset in eval/datasets, ours against the two baselines; exit 1 below a dataset's thresholds (ours).
 NIANBAO_DATA_DIR="$eval_dir" .venv/bin/nianbao eval --baselines --report test-artifacts/eval-report \
   --json-out test-artifacts/eval-report/results.json
+# Development sets written by others (../shared/eval), over an index that holds real/, seed/ and the
+# department reports together (a question about 平潭综合实验区 must still come from the area's own report).
+# Thresholds guard what this stage reached; none of these questions' words were special-cased.
+shared_eval="${NIANBAO_CORPUS_DIR:-}/../eval"
+if [ -n "${NIANBAO_CORPUS_DIR:-}" ] && ls "$shared_eval"/dev-*.yaml >/dev/null 2>&1; then
+  dev_dir=$(mktemp -d)
+  trap 'rm -rf "$eval_dir" "$dev_dir"' EXIT
+  NIANBAO_DATA_DIR="$dev_dir" .venv/bin/nianbao ingest "$NIANBAO_CORPUS_DIR/real" "$NIANBAO_CORPUS_DIR/seed" >/dev/null
+  dev_sets=()
+  for f in "$shared_eval"/dev-*.yaml; do dev_sets+=(--dataset "$f"); done
+  NIANBAO_DATA_DIR="$dev_dir" .venv/bin/nianbao eval "${dev_sets[@]}" --baselines \
+    --report test-artifacts/dev-report --json-out test-artifacts/dev-report/results.json \
+    --threshold accuracy=0.72 --threshold refusal_recall=1.0 --threshold wrong_answers=8
+else
+  echo "Skipping the development sets: ../shared/eval is absent (set NIANBAO_CORPUS_DIR)."
+fi
