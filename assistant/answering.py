@@ -83,7 +83,7 @@ class Answerer:
             self._idf[report.id] = ({b: math.log(1 + total / n) for b, n in frequency.items()}, math.log(1 + total))
         # What the report's figures count, all together: a word of the question found here but not
         # in a figure's own words names a part that figure is not (当面 for a total of requests).
-        self._figure_words = {r.id: [_figure_words(f, self.paragraphs) for f in r.figures] for r in reports}
+        self._figure_words = {r.id: [_figure_words(f) for f in r.figures] for r in reports}
         self._distinguishing: dict[tuple[str, str], bool] = {}
 
     def _names_a_part(self, report_id: str, word: str) -> bool:
@@ -636,7 +636,7 @@ def asked_noun(topic: str) -> str:
     return noun if len(noun) >= 2 else ""
 
 
-def _figure_words(figure: Figure, paragraphs: dict[str, tuple[Report, Paragraph]]) -> str:
+def _figure_words(figure: Figure) -> str:
     """What a figure counts in the report's words: its clause, or its table, row and column."""
     if figure.cell:
         return f"{figure.cell.row} {figure.cell.column}"
