@@ -73,3 +73,8 @@ def test_a_quoted_name_is_not_the_body_asked_about():
 def test_generic_words_and_own_body_name_none():
     assert resolve_agency("本局办公室电话多少", REPORTS).unknown is None
     assert resolve_agency("在办事大厅公示栏公开了多少项", REPORTS).unknown is None
+
+
+def test_a_name_runs_into_the_next_word():
+    # 交建局部分公开: 局 then 部分, not a body called 交建局部.
+    assert resolve_agency("2023年交建局部分公开的有多少?", REPORTS).agencies == ("青石综合实验区交通与建设局",)
