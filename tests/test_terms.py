@@ -29,3 +29,7 @@ def test_opposites():
     assert opposite_in("开设", "关停账号3个")
     assert not opposite_in("开设", "开设账号3个，关停1个")
     assert opposite_in("取消关注", "本年新增关注用户达5810人")
+
+
+def test_numbers_inside_markup_are_no_topic():
+    assert "1" not in words('<img src=x onerror="window.__pwned=1"> 共收到多少件申请?')

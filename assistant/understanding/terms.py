@@ -49,6 +49,7 @@ OPPOSITES: tuple[tuple[str, str], ...] = (
     ("合格", "不合格"), ("维持", "纠正"), ("公开", "不予公开"),
 )
 _SYNONYMS = tuple(CONCEPTS.values())
+_LATIN_RUN = re.compile(r"[A-Za-z_][\w.=/:#-]*")
 _NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
 
 
@@ -62,7 +63,8 @@ class Term:
 def topic_terms(topic: str) -> tuple[Term, ...]:
     """The words of a question (its agency name already taken out) that say what it asks about, and
     the numbers it names other than years."""
-    text = YEARS_RE.sub(" ", topic)
+    # Years say which report; Latin runs (markup, code: window.__pwned=1) hold no number of a figure.
+    text = _LATIN_RUN.sub(" ", YEARS_RE.sub(" ", topic))
     terms: dict[str, Term] = {}
     # Without jieba's guesses for unknown words (HMM): 因本机关 must not yield the artefact 因本.
     for token in posseg.lcut(text, HMM=False):
