@@ -71,7 +71,7 @@ _COUNTED_WITHIN_REQUESTS = frozenset({"无法提供", "不予处理", "其他处
                                       "过程性信息", "执法案卷"})
 _FIGURE_WORDS = re.compile(r"多少|几[件条个次人篇项场期家份位天批起名]|数量|数目|总数|总共|共计|金额|多大|几多|百分之几|占比|比例")
 _PASSAGE_WORDS = re.compile(r"电话|号码|地址|邮编|邮政编码|传真|网址|邮箱")
-_YESNO_WORDS = re.compile(r"是否|有没有|有无|是不是|能否|可否|有过|吗[?？。]?$|没有[?？。]?$")
+_YESNO_WORDS = re.compile(r"是否|有没有|有无|是不是|能否|可否|有过|吗呢?[?？。]?$|没有呢?[?？。]?$")
 _UNIT_WORDS = re.compile(r"(?:多少|几)(" + "|".join(u for u in UNITS if not u.startswith("余") and u != "%") + ")")
 _PEOPLE_COUNT = re.compile(r"(?:几个|几位|几名|多少个?|几)(人)(?![次数])")  # 几个人 counts people, not items
 _MONEY = re.compile(r"多少钱|多少费用|费用多少|金额|收费多少|收了多少")
