@@ -208,20 +208,24 @@ class Answerer:
         found.sort(key=lambda e: (-e.score, -e.report.meta.year, e.figure.start if e.figure else 0))
         return found
 
-    def best_sentences(self, question: Question, report_ids: Sequence[str], boosted: set[str]) -> list[Evidence]:
-        q_bigrams = self._question_bigrams(question)
-        found: list[Evidence] = []
+    def _sentences(self, report_ids: Sequence[str]):  # type: ignore[no-untyped-def]
+        """Every body sentence of the reports: (report, paragraph, its section path as text, sentence)."""
         for report_id in report_ids:
             report = self.reports[report_id]
             for paragraph in report.paragraphs:
-                if paragraph.is_heading:
-                    continue
-                for sentence in _SENTENCE.findall(paragraph.text):
-                    score = self._topic_score(question, q_bigrams, sentence, sentence, " ".join(paragraph.section_path),
-                                              report.id)
-                    if score is None:
-                        continue
-                    found.append(Evidence(report, paragraph, score + (0.5 if paragraph.id in boosted else 0), sentence=sentence))
+                if not paragraph.is_heading:
+                    section = " ".join(paragraph.section_path)
+                    for sentence in _SENTENCE.findall(paragraph.text):
+                        yield report, paragraph, section, sentence
+
+    def best_sentences(self, question: Question, report_ids: Sequence[str], boosted: set[str]) -> list[Evidence]:
+        q_bigrams = self._question_bigrams(question)
+        found: list[Evidence] = []
+        for report, paragraph, section, sentence in self._sentences(report_ids):
+            score = self._topic_score(question, q_bigrams, sentence, sentence, section, report.id)
+            if score is None:
+                continue
+            found.append(Evidence(report, paragraph, score + (0.5 if paragraph.id in boosted else 0), sentence=sentence))
         found.sort(key=lambda e: (-e.score, -e.report.meta.year))
         return found
 
@@ -264,24 +268,18 @@ class Answerer:
         terms = topic_terms(question.topic or question.text)
         slots = [slot for slot in PASSAGE_SLOTS if slot.asked.search(question.text)]
         scored: list[Evidence] = []
-        for report_id in report_ids:
-            report = self.reports[report_id]
-            for paragraph in report.paragraphs:
-                if paragraph.is_heading:
-                    continue
-                section = " ".join(paragraph.section_path)
-                for sentence in _SENTENCE.findall(paragraph.text):
-                    covered = len(terms) - len(uncovered(terms, f"{sentence} {section}"))
-                    score = covered + 0.5 * len(question.concepts & concepts_in(sentence))
-                    for slot in slots:
-                        score += slot.answer_weight * bool(slot.answer.search(sentence))
-                        score += slot.section_weight * bool(slot.section.search(section))
-                    if _REPORT_OUTLINE.search(sentence):
-                        score -= 3  # 本报告包括总体情况、…存在的主要问题…: names every topic, answers none
-                    if paragraph.id in boosted:
-                        score += 0.5
-                    if score >= 2:
-                        scored.append(Evidence(report, paragraph, score, sentence=sentence.strip()))
+        for report, paragraph, section, sentence in self._sentences(report_ids):
+            covered = len(terms) - len(uncovered(terms, f"{sentence} {section}"))
+            score = covered + 0.5 * len(question.concepts & concepts_in(sentence))
+            for slot in slots:
+                score += slot.answer_weight * bool(slot.answer.search(sentence))
+                score += slot.section_weight * bool(slot.section.search(section))
+            if _REPORT_OUTLINE.search(sentence):
+                score -= 3  # 本报告包括总体情况、…存在的主要问题…: names every topic, answers none
+            if paragraph.id in boosted:
+                score += 0.5
+            if score >= 2:
+                scored.append(Evidence(report, paragraph, score, sentence=sentence.strip()))
         if not scored:
             return self._refuse(question, "报告中没有找到能回答这个问题的句子。", understanding, nearest)
         scored.sort(key=lambda e: (-e.score, -e.report.meta.year, e.paragraph.index))
