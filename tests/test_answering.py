@@ -194,3 +194,10 @@ def test_an_agency_abbreviation_resolves_and_a_foreign_body_is_refused(assistant
     assert ask(assistant, "2017年河南科技厅一共接到几件信息公开申请?").figures[0].value == "6"
     answer = ask(assistant, "2017年国家科技部收到多少件依申请公开?")
     assert not answer.answered and "国家科技部" in answer.text
+
+
+def test_next_years_plans_come_from_this_years_report(assistant):
+    answer = ask(assistant, "2018年科技厅在信息公开上有什么打算?")
+    assert answer.answered and answer.report.year == 2017
+    assert "2017年的报告里" in answer.text
+    assert answer.citations[0].section_path[-1].startswith("六、存在问题及下一步工作")
