@@ -28,9 +28,10 @@ _PEOPLE = {"人", "人次", "位", "名"}
 _DAYS = {"天", "工作日"}
 _COUNTS = {"件", "条", "次", "个", "份", "篇", "篇次", "项", "场", "期", "家", "起", "批", "批次"}
 # 几个人申请 counts requests: 人 may be answered in 件, but 名 (staff) may not.
-_UNIT_FAMILIES = (_MONEY, {"%"}, _PEOPLE, {"人", "件"}, _COUNTS, _DAYS)
+_UNIT_FAMILIES = (_MONEY, {"%"}, _PEOPLE, {"人", "件"}, {"次", "人次"}, _COUNTS, _DAYS)
 _SAME_UNIT = ({"篇", "篇次"}, {"人", "人次", "位"}, {"件", "起"}, {"元", "万元", "亿元"}, {"批", "批次"})
-_NEAR = 8  # characters before a figure that say what it counts
+_NEAR = 12  # characters before a figure that say what it counts
+_STANDARD_CELL = re.compile(r"t[234]\.")
 _NEGATION = re.compile(r"未|没有|无|暂不|不收|免费")
 _SENTENCE = re.compile(r"[^。！？；;]+[。！？；;]?")
 # Topics that split one total into parts: a figure for one part never answers another.
@@ -115,8 +116,9 @@ class Answerer:
                 return None
             if term.strict and not covers(report.text, term.word):
                 return None
-            if not term.strict:
-                penalty += 1.0  # an adverb or adjective that may narrow what is counted (当面, 完全, 平均)
+            # a noun said elsewhere in the report (文章 for 主动公开政府信息159条), or an adverb or
+            # adjective that may narrow what is counted (当面, 完全, 平均)
+            penalty += 1.0
         return penalty if penalty <= self.max_uncovered else None
 
     def _weight(self, bigrams: set[str], report_id: str) -> float:
@@ -171,11 +173,15 @@ class Answerer:
         for report_id in report_ids:
             report = self.reports[report_id]
             for figure in report.figures:
-                if figure.metric or figure.value is None or not units_compatible(question.unit, figure):
-                    continue
+                if _STANDARD_CELL.match(figure.metric) or figure.value is None or not units_compatible(question.unit, figure):
+                    continue  # the standard tables' cells are asked by their metric (finding)
                 _, paragraph = self.paragraphs[figure.paragraph_id]
-                sentence = _sentence_at(paragraph, figure.start - paragraph.start)
-                section = " ".join(paragraph.section_path)
+                previous, sentence = ("", figure.context) if figure.cell else _sentence_at(paragraph, figure.start - paragraph.start)
+                # The sentence before often names what this one goes on counting (…开通官方微信公众号，
+                # 关注用户达1255人；截至目前累计总关注用户达1331人): it counts as the section does.
+                section = " ".join((*paragraph.section_path, previous))
+                if _REPORT_OUTLINE.search(sentence):
+                    continue
                 score = self._topic_score(question, q_bigrams, figure.context, sentence, section, report.id)
                 if score is None:
                     continue
@@ -185,12 +191,13 @@ class Answerer:
                 score -= penalty
                 # What a figure counts is named right by it (累计发送了1603条信息, 关注用户达34641人):
                 # the question's topics there outweigh the same topics elsewhere in the sentence.
-                near = figure.context[max(0, figure.context.find(figure.as_printed) - _NEAR):][: _NEAR + len(figure.as_printed) + 6]
+                near = figure.context if figure.cell else \
+                    figure.context[max(0, figure.context.find(figure.as_printed) - _NEAR):][: _NEAR + len(figure.as_printed) + 6]
                 score += 1.5 * len(question.concepts & concepts_in(near))
                 if asked and covers(near, asked):
                     score += 3  # 多少粉丝 → 关注用户达34641人, not 发送了1603条信息
                 # A part or a running total (其中…, 其他…, 历年累计…) answers only a question that names it.
-                score += 1.5 * sum(1 if q in question.text else -1 for q in PART_WORDS if q in near)
+                score += 1.5 * sum(1 if re.search(asks, question.text) else -1 for w, asks in PART_WORDS.items() if w in near)
                 if paragraph.id in boosted:
                     score += 0.5
                 near_terms[(report.id, figure.start)] = {t.word for t in terms if covers(near, t.word)}
@@ -497,7 +504,11 @@ class Answerer:
         for report_id in report_ids:
             report = self.reports[report_id]
             by_key = {f.metric: f for f in report.figures if f.metric}
-            cells = [by_key[k] for k in keys if k in by_key and by_key[k].value is not None]
+            asked = keys
+            if not any(k in by_key for k in keys):
+                # before 2019 the table counted 行政复议数 and 行政诉讼数 in one row each, this year's column
+                asked = list(dict.fromkeys(_OLD_TABLE_ROW[k.split(".")[1]] for k in keys if k.endswith(".total")))
+            cells = [by_key[k] for k in asked if k in by_key and by_key[k].value is not None]
             if not cells:
                 continue
             evidence = [Evidence(report, self.paragraphs[c.paragraph_id][1], 10.0, c) for c in cells]
@@ -573,6 +584,10 @@ class Answerer:
         return citations
 
 
+_OLD_TABLE_ROW = {"reconsideration": "t0.reconsideration.year", "litigation_direct": "t0.litigation.year",
+                  "litigation_after_reconsideration": "t0.litigation.year"}
+
+
 @dataclass(frozen=True)
 class PassageSlot:
     """A kind of passage people ask for: how they ask, what the answer looks like, where it stands."""
@@ -587,7 +602,8 @@ class PassageSlot:
 PLANS = PassageSlot(re.compile(r"打算|计划|下一步|以后|今后|明年|改进|怎么做|如何做|准备"),
                     re.compile(r"下一步|将进一步|进一步"), re.compile(r"改进|下一步|计划|打算|措施|思路|工作安排"), 1.0, 3.0)
 _ENUMERATION = re.compile(r"^(?:[一二三四五六七八九十]是|（[一二三四五六七八九十]）|\d+[.、])")
-_REPORT_OUTLINE = re.compile(r"本报告(?:包括|由|分为)|本报告中所列数据")
+# How the report describes itself (报告全文由…共6个部分组成, 本报告中所列数据): never an answer.
+_REPORT_OUTLINE = re.compile(r"(?:本|年度)?(?:报告|年报)(?:全文)?(?:包括|由|分为)|(?:报告|年报)中?所列数据")
 PASSAGE_SLOTS = (
     PassageSlot(re.compile(r"电话|号码|热线|打哪|联系方式"), re.compile(r"\d{3,4}-\d{7,8}|电话[:：]?\s*\d{7,}"), re.compile(r"$^")),
     PassageSlot(re.compile(r"地址|在哪|哪里办公|哪个楼|在什么地方|位置"), re.compile(r"地址|号楼|\d+号|\d+层"), re.compile(r"$^")),
@@ -599,8 +615,16 @@ PASSAGE_SLOTS = (
 )
 
 
-# Words that make a figure a part of a total, or a total over years.
-PART_WORDS = ("其中", "其他", "累计", "历年", "新增", "合计")
+# Words that make a figure a part of a total, or a total over years, each with how a question asks
+# for it (一年涨了多少粉 asks for 新增关注用户, 从开通到现在 for 累计总关注用户).
+PART_WORDS = {
+    "其中": "其中",
+    "其他": "其他|别的",
+    "累计": "累计|历年|至今|到现在|以来|加起来|总共有",
+    "历年": "历年|累计|以来|加起来",
+    "新增": "新增|新|增|涨",
+    "合计": "合计|加起来",
+}
 _ASKED_NOUN = re.compile(r"(?:多少|几)(?:" + "|".join(sorted(_UNIT_NAMES, key=len, reverse=True)) + r")?(?P<noun>[\u4e00-\u9fff]{2,8})")
 _ASKED_NOUN_END = re.compile(r"[的了吗呢啊吧是在有和与].*$")
 
@@ -641,11 +665,14 @@ def _figure_words(figure: Figure) -> str:
     return figure.context
 
 
-def _sentence_at(paragraph: Paragraph, offset: int) -> str:
+def _sentence_at(paragraph: Paragraph, offset: int) -> tuple[str, str]:
+    """The sentence at ``offset`` and the one before it in the paragraph ("" for the first)."""
+    previous = ""
     for match in _SENTENCE.finditer(paragraph.text):
         if match.start() <= offset < match.end():
-            return match.group()
-    return paragraph.text
+            return previous, match.group()
+        previous = match.group()
+    return "", paragraph.text
 
 
 def _strip_identity(text: str, reports: Sequence[Report] | object) -> str:

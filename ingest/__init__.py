@@ -6,6 +6,7 @@ Pure: no database, no model, no network. ``read_path`` is the only function that
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from pathlib import Path
 
 from ingest.chunk import make_chunks
@@ -15,6 +16,7 @@ from ingest.load import LoadedDocument, load_bytes
 from ingest.metadata import agency_aliases, agency_from_title, find_title, year_from_title
 from ingest.model import Chunk, Figure, Paragraph, Report, ReportMeta, Section, Table, TableCell
 from ingest.normalise import normalise_text, strip_boilerplate
+from ingest.old_tables import OldTable, read_old_table
 from ingest.structure import build_structure
 from ingest.tables import StandardTables, TableFigure, read_standard_tables
 
@@ -36,6 +38,9 @@ __all__ = [
 ]
 
 SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf")
+# Raised whenever parsing reads the same file differently (figures, tables, clauses): it is part of
+# every report's content hash, so an index built by an older parser re-reads its files.
+PARSER_VERSION = "2026.12.2"
 
 
 def report_id_for(agency: str, year: int) -> str:
@@ -80,29 +85,30 @@ def build_report(
     report_id = report_id_for(agency, year)
     text, paragraphs, sections = build_structure(blocks, report_id=report_id)
     tables = read_standard_tables(text, document.tables)
+    old_table = read_old_table(text, document.tables) if not tables.version else OldTable((), ())
     return Report(
         id=report_id,
         meta=meta,
         text=text,
         # Metadata is part of the version: re-ingesting with a new --title or --alias is a change.
         content_hash=hashlib.sha256(
-            "\n".join([text, meta.agency, str(meta.year), meta.title, meta.published, *meta.aliases]).encode("utf-8")
+            "\n".join([PARSER_VERSION, text, meta.agency, str(meta.year), meta.title, meta.published, *meta.aliases]).encode("utf-8")
         ).hexdigest(),
         sections=sections,
         paragraphs=paragraphs,
-        figures=prose_figures(paragraphs) + table_figures(tables, paragraphs),
+        figures=prose_figures(paragraphs) + table_figures(tables.figures + old_table.figures, paragraphs),
         chunks=make_chunks(paragraphs, report_id=report_id, meta=meta),
         tables=document.tables,
         table_version=tables.version,
         table_issues=tuple(f"违反勾稽关系 (identity broken): {v}" for v in tables.violations)
-        + tuple(f"无法确定 (not decodable, not read): {f}" for f in tables.flagged),
+        + tuple(f"无法确定 (not decodable, not read): {f}" for f in (*tables.flagged, *old_table.flagged)),
     )
 
 
-def table_figures(tables: StandardTables, paragraphs: tuple[Paragraph, ...]) -> tuple[Figure, ...]:
+def table_figures(cells: Sequence[TableFigure], paragraphs: tuple[Paragraph, ...]) -> tuple[Figure, ...]:
     """Table cells as figures, each pointing at the paragraph that prints its row."""
     figures = []
-    for cell in tables.figures:
+    for cell in cells:
         paragraph = _row_paragraph(cell, paragraphs)
         figures.append(
             Figure(

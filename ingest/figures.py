@@ -24,6 +24,12 @@ _FEE_WORDS = ("费", "收取")
 def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """The clause around text[start:end]: from the previous clause break to the next one."""
     left = max((text.rfind(ch, 0, start) for ch in _CLAUSE_BREAKS), default=-1) + 1
+    if "”" in text[left:start] and "“" not in text[left:start]:
+        # the clause starts inside a quoted label (“非政府信息、政府信息不存在、非本机关政府信息”的件数):
+        # the label is one, its 、 do not break it
+        opening = text.rfind("“", 0, left)
+        if opening != -1:
+            left = max((text.rfind(ch, 0, opening) for ch in _CLAUSE_BREAKS), default=-1) + 1
     rights = [i for i in (text.find(ch, end) for ch in _CLAUSE_BREAKS) if i != -1]
     right = min(rights) if rights else len(text)
     return left, right

@@ -33,3 +33,9 @@ def test_opposites():
 
 def test_numbers_inside_markup_are_no_topic():
     assert "1" not in words('<img src=x onerror="window.__pwned=1"> 共收到多少件申请?')
+
+
+def test_an_identifier_with_digits_is_no_topic_and_does_not_swallow_the_words_after_it():
+    # a reference or marker pasted after the question (hex, order numbers) names no figure
+    assert "52389" not in words("共收到多少件政府信息公开申请?（52389d）")
+    assert "行政复议" in words("ab12行政复议有几件?")

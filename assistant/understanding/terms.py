@@ -49,7 +49,8 @@ OPPOSITES: tuple[tuple[str, str], ...] = (
     ("合格", "不合格"), ("维持", "纠正"), ("公开", "不予公开"),
 )
 _SYNONYMS = tuple(CONCEPTS.values())
-_LATIN_RUN = re.compile(r"[A-Za-z_][\w.=/:#-]*")
+# An ASCII run with a letter in it: markup, code, an identifier such as 52389d (digits included).
+_LATIN_RUN = re.compile(r"[0-9A-Za-z_.=/:#-]*[A-Za-z_][0-9A-Za-z_.=/:#-]*")
 _NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
 
 
