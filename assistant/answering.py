@@ -20,6 +20,7 @@ from assistant.retrieval import bigram_tokens
 from assistant.schemas import Answer, Citation, FigureAnswer, ReportRef, Understanding
 from ingest.model import Figure, Paragraph, Report
 from ingest.numbers import UNITS as _UNIT_NAMES
+from ingest.standard import T3_ROWS, t3_key
 
 # Units that may answer each other. Money and percentages only answer money and percentages;
 # the counting words of a question (几次, 几份, 几个) are loose, and 人 may ask for 件 (几个人申请).
@@ -283,6 +284,8 @@ class Answerer:
                 score += slot.section_weight * bool(slot.section.search(section))
             if _REPORT_OUTLINE.search(sentence):
                 score -= 3  # 本报告包括总体情况、…存在的主要问题…: names every topic, answers none
+            if any(f"{y}年" in sentence for y in question.years if y > report.meta.year):
+                score += 2  # 2024年，我局将…: the year asked about, in the report before it
             if paragraph.id in boosted:
                 score += 0.5
             if score >= 2:
@@ -318,14 +321,15 @@ class Answerer:
         cells = []
         if question.metric:
             by_key = {f.metric: f for f in report.figures if f.metric}
-            cells = [by_key[k] for k in question.metric.keys if k in by_key]
+            cells = [by_key[k] for key in question.metric.keys for k in _printed_keys(key, by_key)]
             if any(not units_compatible(question.unit, c) for c in cells if c.value is not None):
                 cells = []  # 多少个项目 is not answered by an amount in 万元
             if question.unit == "条" and any(c.metric.startswith("t2.") and c.unit == "件" for c in cells):
                 cells = []  # 行政许可类的信息有多少条 asks for disclosed items, not the decisions counted in 件
             words = " ".join(question.metric.words)
             part = asked_part(question.topic or question.text)
-            if part and not any(_names_part(f"{c.cell.row} {c.cell.column} {words}", part) for c in cells if c.cell):
+            if part and not any(w in part for w in question.metric.words) \
+                    and not any(_names_part(f"{c.cell.row} {c.cell.column} {words}", part) for c in cells if c.cell):
                 cells = []  # 18件申请里有几件是当面交的: the table does not split by what is asked
             if any(self.coverage(question, f"{c.cell.table} {c.cell.row} {c.cell.column} {words}", report) is None
                    for c in cells if c.cell):
@@ -599,8 +603,10 @@ class PassageSlot:
     section_weight: float = 0.0
 
 
+# Plans are said in the future tense (下一步, 我局将认真落实, 将进一步): 进一步推进 alone may be the past year's work.
 PLANS = PassageSlot(re.compile(r"打算|计划|下一步|以后|今后|明年|改进|怎么做|如何做|准备"),
-                    re.compile(r"下一步|将进一步|进一步"), re.compile(r"改进|下一步|计划|打算|措施|思路|工作安排"), 1.0, 3.0)
+                    re.compile(r"下一步|今后|(?:将|要)(?:进一步|继续|持续|认真|着力|加强|不断|切实|深入|全面|围绕)|计划|打算"),
+                    re.compile(r"改进|下一步|计划|打算|措施|思路|工作安排"), 2.0, 3.0)
 _ENUMERATION = re.compile(r"^(?:[一二三四五六七八九十]是|（[一二三四五六七八九十]）|\d+[.、])")
 # How the report describes itself (报告全文由…共6个部分组成, 本报告中所列数据): never an answer.
 _REPORT_OUTLINE = re.compile(r"(?:本|年度)?(?:报告|年报)(?:全文)?(?:包括|由|分为)|(?:报告|年报)中?所列数据")
@@ -610,7 +616,7 @@ PASSAGE_SLOTS = (
     PLANS,
     PassageSlot(re.compile(r"问题|不足|短板|差距|毛病"), re.compile(r"存在.{0,6}(问题|不足)|不足|不够|较弱|单一"),
                 re.compile(r"存在.{0,6}问题|不足"), 1.0, 3.0),
-    PassageSlot(re.compile(r"渠道|途径|平台|通过什么|哪些方式"), re.compile(r"通过.{0,30}(网|报|公众号|平台|栏)"),
+    PassageSlot(re.compile(r"渠道|途径|平台|通过什么|哪些方式"), re.compile(r"(?:通过|利用|依托|借助).{0,30}(网|报|公众号|平台|栏|媒体)"),
                 re.compile(r"平台|渠道|载体|形式"), 2.0, 1.0),
 )
 
@@ -699,6 +705,18 @@ def _unmentioned(question: Question, reports: Sequence[Report]) -> list[str]:
     topic; those are matched by their topic's synonyms instead."""
     return [t.word for t in topic_terms(question.topic or question.text)
             if t.strict and not t.word.isdigit() and not any(covers(r.text, t.word) for r in reports)]
+
+
+def _printed_keys(key: str, by_key: dict[str, Figure]) -> list[str]:
+    """The cells that hold ``key``: itself, or the sub-rows that add up to it when the table prints
+    only those (the 2021 revision splits （六）其他处理 into three rows and prints no row of its own)."""
+    if key in by_key:
+        return [key]
+    table, *row, column = key.split(".")
+    if table != "t3":
+        return []
+    parts = [t3_key(r.key, column) for r in T3_ROWS if r.group == ".".join(row)]
+    return parts if parts and all(k in by_key for k in parts) else []
 
 
 def _row_of(key: str) -> str:

@@ -92,6 +92,29 @@ T2_COLUMN_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 _T2_DEFAULT_COLUMN = {"s20_1": "made", "s20_5": "decisions", "s20_6": "decisions", "s20_8": "amount", "s20_9": "amount"}
 
+# How people say a row or an outcome in their own words, as patterns over its parts (a negation and
+# what is missing, a move and the year it moves to), tried after the table's own words: 手上没有这个信息
+# is 本机关不掌握相关政府信息, 拖到2026年接着办 is 结转下年度继续办理, 还没审完 is 尚未审结.
+_NEXT_YEAR = r"(?:下一?年|明年|次年|第二年|\d{4}年|\s)"  # \s: the question's years are blanked before matching
+T3_ROW_FRAMES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("unable.needs_creation", re.compile(r"没有现成|(?:需要|得|要)(?:重新|另外|专门)?(?:制作|加工|整理|汇总|统计)")),
+    ("unable.not_held", re.compile(r"(?<!有)(?:没有|没|无|不掌握|不存在)(?:这个|这份|这些|这项|相关|此|该|那个)?"
+                                    r"(?:信息|材料|资料|文件|档案)(?!公开)|(?:信息|材料|资料)(?:根本)?不存在")),
+    ("unable.unclear", re.compile(r"补正.{0,6}(?:不明确|不清楚|没讲清|没说清|没讲明白|没说明白|还是不明)")),
+    ("granted", re.compile(r"(?:全部|完全|全|都|同意|照单)(?:给|予以|予)?公开")),
+    ("carried_forward", re.compile(rf"(?:拖|转|留|延|放|挪|推)(?:到|至|入){_NEXT_YEAR}|{_NEXT_YEAR}度?(?:接着|继续|再)(?:办|处理)")),
+)
+T3_COLUMN_FRAMES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("legal_service", re.compile(r"律师(?:事务所)?|律所|法律服务(?:机构)?")),
+)
+# 没经过复议就直接被告上法院: a lawsuit without reconsideration, though it says 复议.
+_DIRECT_LITIGATION = re.compile(r"(?:没|未|不)(?:有)?(?:经过?|走)(?:行政)?复议|直接(?:被)?(?:起诉|告|上法院|打官司)")
+T4_OUTCOME_FRAMES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("pending", re.compile(r"(?:没|未|尚未|还没|没有)(?:有)?(?:审|判|结)(?:完|结|决|案|下来)?|还在审|审理中|正在审")),
+    ("corrected", re.compile(r"纠正|撤销|败诉|判.{0,2}输")),
+    ("upheld", re.compile(r"维持|胜诉|判.{0,2}赢")),
+)
+
 _REQUEST = re.compile(r"申请")
 # Enquiries, complaints and messages are not disclosure requests, whatever verb they come with.
 _NOT_REQUESTS = re.compile(r"咨询|投诉|举报|留言|信箱|来信|来电|费|收钱|收取")
@@ -115,19 +138,22 @@ def says(text: str, word: str, shortest: int = 4) -> bool:
     return len(word) >= shortest and re.search(".?".join(map(re.escape, word)), text) is not None
 
 
-def _first(text: str, table: tuple[tuple[str, tuple[str, ...]], ...]) -> str | None:
+def _first(text: str, table: tuple[tuple[str, tuple[str, ...]], ...],
+           frames: tuple[tuple[str, re.Pattern[str]], ...] = ()) -> str | None:
     for key, words in table:
         if any(says(text, w) for w in words):
             return key
-    return None
+    return next((key for key, frame in frames if frame.search(text)), None)
 
 
 def metric_for(text: str) -> MetricAsk | None:
     """The table cell(s) the question asks for, or None when it names no table metric."""
     litigation = any(w in text for w in _LITIGATION)
-    group = _first(text, T4_GROUP_WORDS)
+    group = "litigation_direct" if _DIRECT_LITIGATION.search(text) else _first(text, T4_GROUP_WORDS)
     if litigation or group:
-        outcome = _first(text, T4_OUTCOME_WORDS) or "total"
+        outcome = _first(text, T4_OUTCOME_WORDS, T4_OUTCOME_FRAMES) or "total"
+        frames = [_DIRECT_LITIGATION, *(f for key, f in T4_OUTCOME_FRAMES if key == outcome)]
+        said = tuple(m.group() for frame in frames if (m := frame.search(text)))  # its words as the question says them
         if group is None or (litigation and group == "reconsideration" and not re.search(r"复议后", text)):
             if group == "reconsideration" and not litigation:
                 groups: tuple[str, ...] = ("reconsideration",)
@@ -137,7 +163,7 @@ def metric_for(text: str) -> MetricAsk | None:
             groups = (group,)
         named = dict(T4_GROUP_WORDS)
         words = tuple(w for g in groups for w in named.get(g, ())) + (_LITIGATION if litigation else ()) \
-            + dict(T4_OUTCOME_WORDS).get(outcome, ())
+            + dict(T4_OUTCOME_WORDS).get(outcome, ()) + said
         return MetricAsk(tuple(t4_key(g, outcome) for g in groups), "行政诉讼" if litigation else "行政复议", words)
 
     for block, row, words in T2_ROW_WORDS:
@@ -150,6 +176,10 @@ def metric_for(text: str) -> MetricAsk | None:
     # The generic rows (收到, 办结 …) need the question to be about disclosure requests; the specific
     # ones (不掌握相关政府信息, 信访举报投诉类申请 …) name themselves.
     row = _first(text, T3_ROW_WORDS)
+    framed = next(((key, m.group()) for key, frame in T3_ROW_FRAMES if (m := frame.search(text))), None)
+    said: tuple[str, ...] = ()
+    if framed and (row is None or row in _GENERIC_ROWS):
+        row, said = framed[0], (framed[1],)  # 收到的申请里没有这份材料的: the row in other words, over 收到
     if row in _GENERIC_ROWS and (not _REQUEST.search(text) or _NOT_REQUESTS.search(text)):
         row = None
     if row is None and _REQUEST.search(text) and not _NOT_REQUESTS.search(text):
@@ -160,6 +190,7 @@ def metric_for(text: str) -> MetricAsk | None:
     rest = text
     for word in dict(T3_ROW_WORDS)[row]:
         rest = rest.replace(word, " ")
-    column = _first(rest, T3_COLUMN_WORDS) or "total"
-    words = dict(T3_ROW_WORDS)[row] + dict(T3_COLUMN_WORDS).get(column, ())
+    column = _first(rest, T3_COLUMN_WORDS, T3_COLUMN_FRAMES) or "total"
+    said += tuple(m.group() for key, frame in T3_COLUMN_FRAMES if key == column and (m := frame.search(rest)))
+    words = dict(T3_ROW_WORDS)[row] + dict(T3_COLUMN_WORDS).get(column, ()) + said
     return MetricAsk((t3_key(row, column),), row, words)
