@@ -15,7 +15,7 @@ from decimal import Decimal
 
 
 from assistant.understanding.parse import CONCEPTS, DECISIVE, Question, concepts_in
-from assistant.understanding.terms import covers, opposite_in, topic_terms, uncovered
+from assistant.understanding.terms import Term, covers, opposite_in, topic_terms, uncovered
 from assistant.retrieval import bigram_tokens
 from assistant.schemas import Answer, Citation, FigureAnswer, ReportRef, Understanding
 from ingest.model import Figure, Paragraph, Report
@@ -129,7 +129,7 @@ class Answerer:
     # ---- scoring -------------------------------------------------------------------------
 
     def _topic_score(self, question: Question, q_bigrams: set[str], clause: str, sentence: str, section: str,
-                     report_id: str) -> float | None:
+                     report_id: str, terms: tuple[Term, ...] = ()) -> float | None:
         """How well a clause matches the question's topics; None when it is about something else.
 
         Every decisive topic of the question (申请, 复议, 诉讼 …) must be in the clause, its sentence
@@ -146,8 +146,10 @@ class Answerer:
                 score += 2 * weight
             elif concept in in_section:
                 score += 1 * weight
-            elif concept in asked or not asked:
+            elif concept in asked:
                 return None
+            elif not asked:
+                score -= 1.0  # a soft topic (发布, 信息, 网络) the clause may say in other words (公布 → 主动公开)
         extra = (in_clause & DECISIVE) - question.concepts
         if any(asked & group and extra & group for group in EXCLUSIVE):
             return None  # "予以公开及部分公开42件" counts two outcomes together: it answers neither
@@ -157,7 +159,11 @@ class Answerer:
         q_weight = self._weight(q_bigrams, report_id) or 1.0
         overlap = self._weight(q_bigrams & set(bigram_tokens(clause)), report_id) / q_weight
         sentence_overlap = self._weight(q_bigrams & set(bigram_tokens(sentence)), report_id) / q_weight
-        if not question.concepts and max(overlap, sentence_overlap) < _MIN_OVERLAP:
+        soft_said = not asked and question.concepts & (in_clause | in_sentence | in_section)
+        # With no topic to decide, the clause must share enough of the question's words, or say
+        # every content word it names (历年累计主动公开…837条 for 历年加起来一共主动公开过多少条).
+        names_all = bool(terms) and not uncovered(terms, f"{clause} {sentence}")
+        if not asked and not soft_said and not names_all and max(overlap, sentence_overlap) < _MIN_OVERLAP:
             return None
         return score + 5 * overlap + 1 * sentence_overlap
 
@@ -183,7 +189,7 @@ class Answerer:
                 section = " ".join((*paragraph.section_path, previous))
                 if _REPORT_OUTLINE.search(sentence):
                     continue
-                score = self._topic_score(question, q_bigrams, figure.context, sentence, section, report.id)
+                score = self._topic_score(question, q_bigrams, figure.context, sentence, section, report.id, terms)
                 if score is None:
                     continue
                 penalty = self.coverage(question, f"{figure.context} {sentence} {section}", report)

@@ -171,7 +171,7 @@ def metric_for(text: str) -> MetricAsk | None:
             column = _first(text, T2_COLUMN_WORDS) or _T2_DEFAULT_COLUMN[block]
             if block == "s20_9" and re.search(r"(多少|几)个", text):
                 column = "count"  # 多少个…采购项目 asks for the number of projects, not the amount
-            return MetricAsk((t2_key(block, row, column),), words[0], words)
+            return MetricAsk((t2_key(block, row, column),), words[0], words + dict(T2_COLUMN_WORDS).get(column, ()))
 
     # The generic rows (收到, 办结 …) need the question to be about disclosure requests; the specific
     # ones (不掌握相关政府信息, 信访举报投诉类申请 …) name themselves.

@@ -28,7 +28,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "媒体": ("媒体", "报道", "报纸", "新闻", "日报", "报刊"),
     "网站": ("门户网站", "网站", "官网"),
     "网络": ("网络", "网上", "在线", "线上", "互联网"),
-    "专栏": ("专栏", "栏目"),
+    "专栏": ("专栏", "栏目", "栏"),  # 价格详情栏188条
     "规范性文件": ("规范性文件",),
     "法规政策": ("法规政策", "法规", "政策文件"),
     "机构职能": ("机构职能", "职能"),
@@ -73,7 +73,8 @@ _FIGURE_WORDS = re.compile(r"多少|几[件条个次人篇项场期家份位天�
 _PASSAGE_WORDS = re.compile(r"电话|号码|地址|邮编|邮政编码|传真|网址|邮箱")
 _YESNO_WORDS = re.compile(r"是否|有没有|有无|是不是|能否|可否|有过|吗呢?[?？。]?$|没有呢?[?？。]?$")
 _UNIT_WORDS = re.compile(r"(?:多少|几)(" + "|".join(u for u in UNITS if not u.startswith("余") and u != "%") + ")")
-_PEOPLE_COUNT = re.compile(r"(?:几个|几位|几名|多少个?|几)(人)(?![次数])")  # 几个人 counts people, not items
+# 几个人 / 管这事的人有几个 count people, not items
+_PEOPLE_COUNT = re.compile(r"(?:几个|几位|几名|多少个?|几)(人)(?![次数])|(人)员?(?:有|是|一共|总共|共)*(?:几个|几位|几名|多少个?)")
 _MONEY = re.compile(r"多少钱|多少费用|费用多少|金额|收费多少|收了多少")
 _RATE = re.compile(r"率|比例|百分之|占比")
 _COUNT_NOUN = re.compile(r"(人|条|件|篇|次|场|个)数")
@@ -86,6 +87,7 @@ _ASKING = re.compile(r"多少|是否|有没有|有无|是不是|几[件条个次
 
 _RANGE = re.compile(r"((?:19|20)\d{2})\s*年?度?\s*(?:到|至|-|—|~|～)\s*((?:19|20)\d{2})\s*年")
 _EACH_YEAR = re.compile(r"每年|历年|各年|每一年|逐年|这几年|近几年|哪一?年")
+_RUNNING_TOTAL = re.compile(r"历年来?(?:加起来|累计|一共|总共|合计)|截至|截止|为止|累计")
 _COMPARE = re.compile(r"多还是少|少还是多|增加还是减少|增还是减|相比|对比|比.{0,16}(多|少|增|减|高|低)|变化")
 _COMPARED_WITH = re.compile(r"(?:与|和|同|跟|相比|较|比起)\s*((?:19|20)\d{2})\s*年度?\s*(?:相比|比较|对比)?")
 _EXTREME = re.compile(r"(最多|最高|最大|最少|最低|最小)")
@@ -131,7 +133,8 @@ def understand(text: str, reports: Sequence[ReportMeta]) -> Question:
     if span:
         first, last = sorted((int(span.group(1)), int(span.group(2))))
         years = sorted(set(years) | set(range(first, last + 1)))
-    each_year = bool(_EACH_YEAR.search(text))
+    # 截至2017年底历年加起来: the running total one report prints, not every year's figure
+    each_year = bool(_EACH_YEAR.search(text)) and not (len(years) == 1 and _RUNNING_TOTAL.search(text))
     extreme = _EXTREME.search(text) if each_year or len(years) > 1 else None
     if extreme:
         mode = "extreme"
@@ -153,7 +156,7 @@ def understand(text: str, reports: Sequence[ReportMeta]) -> Question:
     else:
         intent = "passage"
     unit_match = _PEOPLE_COUNT.search(text) or _UNIT_WORDS.search(text)
-    unit = unit_match.group(1) if unit_match else ("元" if _MONEY.search(text) else "%" if _RATE.search(text) else None)
+    unit = next(g for g in unit_match.groups() if g) if unit_match else ("元" if _MONEY.search(text) else "%" if _RATE.search(text) else None)
     if unit is None:
         # 人数 "number of people", 条数 "number of items" … name the unit without 多少X.
         implied = _COUNT_NOUN.search(text)

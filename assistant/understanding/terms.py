@@ -41,6 +41,7 @@ _NOT_TOPIC = frozenset({
     "年底", "年初", "目前", "现在", "当年", "全年", "今年", "去年", "明年", "近年", "天天", "年中", "以后", "今后", "之前",
     "时间", "期间", "一年到头", "截至", "截止", "变化", "相比", "对比", "比较", "老百姓", "群众", "公众", "市民", "居民",
     "网友", "大家", "别人", "人家", "社会公众", "以上", "以下", "以内", "之间", "之后", "之前", "当中", "之中", "里面", "上面", "案件", "案子", "件数", "数字", "数据", "方式", "措施", "决定", "事项",
+    "百分之几", "百分比", "占比", "比例", "全都", "全部", "都是", "大概", "大约", "左右",
     "手上", "手里", "手头", "那里", "这里", "那边", "这边", "根本", "法院", "案子里", "最后", "结果",
 })
 # What a figure counts, against its opposite: a count of accounts closed never answers accounts opened.
@@ -49,7 +50,17 @@ OPPOSITES: tuple[tuple[str, str], ...] = (
     ("增加", "减少"), ("新收", "结转"), ("收到", "办结"), ("关注", "取消关注"), ("新制", "废止"), ("制发", "废止"),
     ("合格", "不合格"), ("维持", "纠正"), ("公开", "不予公开"),
 )
-_SYNONYMS = tuple(CONCEPTS.values())
+# Words that say the same thing for whether a figure covers a question, without being a topic of
+# their own: 在网上公开 is said 在门户网站公开, 写信寄来 is 信函, 公文 are 文件.
+_SAME_THING: tuple[tuple[str, ...], ...] = (
+    ("网上", "网站", "网络", "门户", "在线", "线上", "互联网", "网页"),
+    ("写信", "信函", "来信", "寄信", "邮寄", "信件"),
+    ("公文", "文件"),
+    ("印发", "制发", "发布", "下发"),
+    ("按时", "按期", "如期", "及时", "法定时限", "规定时限", "法定期限", "规定期限", "规定时间", "时限内"),
+)
+_SYNONYMS = (*CONCEPTS.values(), *_SAME_THING)
+_LEADING_UNIT = re.compile(r"^[篇条件个项份次名位期场家批起]")  # jieba's 篇文章, 条信息: the unit is no part of the noun
 # An ASCII run with a letter in it: markup, code, an identifier such as 52389d (digits included).
 _LATIN_RUN = re.compile(r"[0-9A-Za-z_.=/:#-]*[A-Za-z_][0-9A-Za-z_.=/:#-]*")
 _NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
@@ -71,6 +82,8 @@ def topic_terms(topic: str) -> tuple[Term, ...]:
     # Without jieba's guesses for unknown words (HMM): 因本机关 must not yield the artefact 因本.
     for token in posseg.lcut(text, HMM=False):
         word = token.word.strip()
+        if len(word) >= 3 and _LEADING_UNIT.match(word) and word[:1] in UNITS:
+            word = word[1:]
         if _NUMBER.fullmatch(word):
             terms.setdefault(word, Term(word, True))
             continue
@@ -78,8 +91,8 @@ def topic_terms(topic: str) -> tuple[Term, ...]:
             continue
         if token.flag.startswith(_FUNCTION_TAGS) or word.startswith(("几", "多少")):
             continue
-        if token.flag in _VERB_TAGS:
-            continue  # 作出, 推行, 寄过来: how the question says it; opposites are checked apart
+        if token.flag in _VERB_TAGS and len(word) < 4:
+            continue  # 作出, 推行, 寄过来: how the question says it (opposites are checked apart); 土地划拨 is content
         terms.setdefault(word, Term(word, token.flag.startswith(_NOUN_TAGS)))
     return tuple(terms.values())
 
