@@ -18,7 +18,7 @@ from assistant.understanding.parse import CONCEPTS, DECISIVE, Question, concepts
 from assistant.understanding.terms import Term, covers, opposite_in, topic_terms, uncovered
 from assistant.retrieval import bigram_tokens
 from assistant.schemas import Answer, Citation, FigureAnswer, ReportRef, Understanding
-from ingest.model import Figure, Paragraph, Report
+from ingest.model import Figure, Paragraph, Report, TableCell
 from ingest.numbers import UNITS as _UNIT_NAMES
 from ingest.standard import T3_ROWS, t3_key
 
@@ -27,9 +27,11 @@ from ingest.standard import T3_ROWS, t3_key
 _MONEY = {"元", "万元", "亿元"}
 _PEOPLE = {"人", "人次", "位", "名"}
 _DAYS = {"天", "工作日"}
-_COUNTS = {"件", "条", "次", "个", "份", "篇", "篇次", "项", "场", "期", "家", "起", "批", "批次"}
+_COUNTS = {"件", "条", "次", "回", "个", "份", "篇", "篇次", "项", "家", "起"}
 # 几个人申请 counts requests: 人 may be answered in 件, but 名 (staff) may not.
-_UNIT_FAMILIES = (_MONEY, {"%"}, _PEOPLE, {"人", "件"}, {"次", "人次"}, _COUNTS, _DAYS)
+# Issues (期), batches (批次) and sessions (场) are their own kinds: 几条信息 is never answered in 期.
+_UNIT_FAMILIES = (_MONEY, {"%"}, _PEOPLE, {"人", "件"}, {"次", "回", "人次"}, {"次", "回", "场"}, {"期"}, {"批", "批次"},
+                  _COUNTS, _DAYS)
 _SAME_UNIT = ({"篇", "篇次"}, {"人", "人次", "位"}, {"件", "起"}, {"元", "万元", "亿元"}, {"批", "批次"})
 _NEAR = 12  # characters before a figure that say what it counts
 _STANDARD_CELL = re.compile(r"t[234]\.")
@@ -55,7 +57,7 @@ def units_compatible(asked: str | None, figure: Figure) -> bool:
         return True
     if figure.value == 0 and figure.qualifier == "" and not figure.as_printed[:1].isdigit():
         # A stated absence (未收到…) has no printed unit: it answers any count, or money for fees.
-        return asked in _MONEY if printed in _MONEY else asked in _COUNTS | _PEOPLE
+        return asked in _MONEY if printed in _MONEY else asked in _COUNTS | _PEOPLE | {"期", "场", "批", "批次"}
     return any(asked in family and printed in family for family in _UNIT_FAMILIES)
 
 
@@ -106,6 +108,7 @@ class Answerer:
         # A topic's own words (申请, 复议, 粉丝 …) are matched by its synonyms in _topic_score and the
         # metric lexicon; coverage is about the rest of what the question names.
         topical = [w for c in question.concepts & DECISIVE for w in CONCEPTS[c]]
+        counted = asked_noun(question.topic or question.text)
         if opposite_in(question.topic or question.text, context):
             return None
         for term in uncovered(topic_terms(question.topic or question.text), context):
@@ -117,9 +120,10 @@ class Answerer:
                 return None
             if term.strict and not covers(report.text, term.word):
                 return None
-            # a noun said elsewhere in the report (文章 for 主动公开政府信息159条), or an adverb or
-            # adjective that may narrow what is counted (当面, 完全, 平均)
-            penalty += 1.0
+            if not term.strict or term.word == counted:
+                # an adverb or adjective that may narrow what is counted (当面, 完全, 平均), or the
+                # thing counted itself, said elsewhere (多少条文章 for 主动公开政府信息159条)
+                penalty += 1.0
         return penalty if penalty <= self.max_uncovered else None
 
     def _weight(self, bigrams: set[str], report_id: str) -> float:
@@ -187,7 +191,7 @@ class Answerer:
                 # The sentence before often names what this one goes on counting (…开通官方微信公众号，
                 # 关注用户达1255人；截至目前累计总关注用户达1331人): it counts as the section does.
                 section = " ".join((*paragraph.section_path, previous))
-                if _REPORT_OUTLINE.search(sentence):
+                if _REPORT_OUTLINE.search(sentence) or (figure.cell and not _asks_for_cell(question, figure.cell)):
                     continue
                 score = self._topic_score(question, q_bigrams, figure.context, sentence, section, report.id, terms)
                 if score is None:
@@ -536,6 +540,7 @@ class Answerer:
         decisive = question.concepts & DECISIVE
         candidates = [c for c in self.best_sentences(question, report_ids, boosted)
                       if decisive <= concepts_in(c.sentence) and not _REPORT_OUTLINE.search(c.sentence)
+                      and not _TABLE_RUN.search(c.sentence)
                       and self.coverage(question, f"{c.sentence} {' '.join(c.paragraph.section_path)}", c.report) is not None]
         if not candidates:
             return self._refuse(question, "报告中没有找到能回答这个问题的内容。", understanding, nearest)
@@ -615,6 +620,9 @@ PLANS = PassageSlot(re.compile(r"打算|计划|下一步|以后|今后|明年|�
                     re.compile(r"改进|下一步|计划|打算|措施|思路|工作安排"), 2.0, 3.0)
 _ENUMERATION = re.compile(r"^(?:[一二三四五六七八九十]是|（[一二三四五六七八九十]）|\d+[.、])")
 # How the report describes itself (报告全文由…共6个部分组成, 本报告中所列数据): never an answer.
+# A table row printed as text (4.无正当理由大量反复申请 0 0 0 0 0 0 0, 行政诉讼数件00): its cells say
+# yes or no only through the table reader, never as a sentence.
+_TABLE_RUN = re.compile(r"(?:\d+\s+){3,}\d+|[条件元]\d{2,}(?!\d*[条件元年月日%])")
 _REPORT_OUTLINE = re.compile(r"(?:本|年度)?(?:报告|年报)(?:全文)?(?:包括|由|分为)|(?:报告|年报)中?所列数据")
 PASSAGE_SLOTS = (
     PassageSlot(re.compile(r"电话|号码|热线|打哪|联系方式"), re.compile(r"\d{3,4}-\d{7,8}|电话[:：]?\s*\d{7,}"), re.compile(r"$^")),
@@ -711,6 +719,18 @@ def _unmentioned(question: Question, reports: Sequence[Report]) -> list[str]:
     topic; those are matched by their topic's synonyms instead."""
     return [t.word for t in topic_terms(question.topic or question.text)
             if t.strict and not t.word.isdigit() and not any(covers(r.text, t.word) for r in reports)]
+
+
+def _asks_for_cell(question: Question, cell: TableCell) -> bool:
+    """A sub-row (其中：当面申请数) answers only a question that names it, the 历年累计 column only
+    one that asks for a running total: a table's part never stands in for the total asked."""
+    asked = question.topic or question.text
+    if "累计" in cell.column and not re.search(PART_WORDS["累计"], asked):
+        return False
+    if "其中：" in cell.row:
+        part = topic_terms(cell.row.rsplit("其中：", 1)[1])
+        return any(covers(asked, t.word) for t in part if t.word not in CONCEPTS["申请"])
+    return True
 
 
 def _printed_keys(key: str, by_key: dict[str, Figure]) -> list[str]:

@@ -40,7 +40,7 @@ T3_ROW_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("other", ("其他处理",)),
     ("carried_forward", ("结转下年", "转入下年", "下年度继续", "转到下一年", "下一年继续", "转入下一年", "没办完", "未办结")),
     ("carried_over", ("上年结转", "上一年结转", "去年结转")),
-    ("result_total", ("办理结果", "办结", "处理了", "办理了", "答复了")),
+    ("result_total", ("办理结果", "办结", "处理了", "办理了", "答复了", "办完", "处理完", "答复完")),
     ("new", ("新收", "收到", "受理", "提出", "申请数量", "多少件申请", "多少申请", "几件申请")),
 )
 # Table 三 columns (who applied).
@@ -101,7 +101,9 @@ T3_ROW_FRAMES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("unable.not_held", re.compile(r"(?<!有)(?:没有|没|无|不掌握|不存在)(?:这个|这份|这些|这项|相关|此|该|那个)?"
                                     r"(?:信息|材料|资料|文件|档案)(?!公开)|(?:信息|材料|资料)(?:根本)?不存在")),
     ("unable.unclear", re.compile(r"补正.{0,6}(?:不明确|不清楚|没讲清|没说清|没讲明白|没说明白|还是不明)")),
-    ("granted", re.compile(r"(?:全部|完全|全|都|同意|照单)(?:给|予以|予)?公开")),
+    ("partly_granted", re.compile(r"公开了?一?部分|一?部分(?:给|予以|予)?公开|只公开了?一些")),
+    ("granted", re.compile(r"(?:全部|完全|全|都|同意|照单|批准|准予|准许)(?:给|予以|予)?公开")),
+    ("unable", re.compile(r"(?:没法|无法|不能|没办法)(?:提供|给)|(?:给不了|提供不了)")),
     ("carried_forward", re.compile(rf"(?:拖|转|留|延|放|挪|推)(?:到|至|入){_NEXT_YEAR}|{_NEXT_YEAR}度?(?:接着|继续|再)(?:办|处理)")),
 )
 T3_COLUMN_FRAMES: tuple[tuple[str, re.Pattern[str]], ...] = (
