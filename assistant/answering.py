@@ -15,7 +15,7 @@ from decimal import Decimal
 
 
 from assistant.understanding.parse import CONCEPTS, DECISIVE, Question, concepts_in
-from assistant.understanding.terms import Term, covers, opposite_in, topic_terms, uncovered
+from assistant.understanding.terms import Term, covers, opposite_in, part_words, topic_terms, uncovered
 from assistant.retrieval import bigram_tokens
 from assistant.schemas import Answer, Citation, FigureAnswer, ReportRef, Understanding
 from ingest.model import Figure, Paragraph, Report, TableCell
@@ -653,6 +653,7 @@ _ASKED_NOUN_END = re.compile(r"[的了吗呢啊吧是在有和与].*$")
 _ASKED_PART = (
     re.compile(r"(?:里|中|当中)(?:面)?[，,]?\s*(?:一共|总共|共)?(?:有)?(?:多少|几)[件份条个位名人次]?(?:是|为)(?P<part>[\u4e00-\u9fff]{2,10}?)(?:的|$|[?？])"),
     re.compile(r"(?:里|中|当中)(?:面)?[，,]?\s*(?P<part>[\u4e00-\u9fff]{2,10}?)的(?:一共|总共|共)?(?:有)?(?:多少|几)"),
+    re.compile(r"其中(?P<part>[\u4e00-\u9fff]{2,10}?)的?(?:一共|总共|共)?(?:有|占|是)?(?:多少|几)"),
 )
 
 
@@ -665,8 +666,8 @@ def asked_part(topic: str) -> str:
 
 def _names_part(text: str, part: str) -> bool:
     """Whether a figure's own words name the part asked for: each of its nouns and modifiers."""
-    terms = topic_terms(part)
-    return bool(terms) and not uncovered(terms, text) or covers(text, part)
+    words = part_words(part)
+    return all(covers(text, w) for w in words) if words else covers(text, part)
 
 
 def asked_noun(topic: str) -> str:

@@ -187,7 +187,9 @@ def resolve_agency(text: str, reports: Sequence[ReportMeta]) -> AgencyMatch:
     matched: dict[str, int] = {}
     spans: dict[str, tuple[int, int]] = {}
     for meta in reports:
-        for alias in (meta.agency, *meta.aliases):
+        # A body that is a place (平潭综合实验区) is named by the kind of place too: 实验区, 综合实验区.
+        own = [n for n in place_names(meta.agency) if len(n) >= 3] if not _place_forms(meta.agency)[1] else []
+        for alias in (meta.agency, *meta.aliases, *own):
             if alias and (at := text.find(alias)) >= 0 and len(alias) > matched.get(meta.agency, 0):
                 matched[meta.agency] = len(alias)
                 spans[meta.agency] = (at, at + len(alias))

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+import jieba
+
 from assistant.understanding.metrics import metric_for
 from assistant.understanding.agencies import resolve_agency
 from assistant.understanding.parse import YEARS_RE, concepts_in, understand
@@ -96,6 +98,13 @@ def _absolute_years(text: str, previous: str) -> str:
     return _splice(text, match.span(), f"{year}年")
 
 
+def _only_repeats(rest: str, previous: str) -> bool:
+    """Whether what a follow-up asks besides its year is said by the previous question already
+    (收到几件 after 共收到政府信息公开申请多少件): it asks the same again."""
+    words = [w for w in jieba.lcut(_ASKING.sub(" ", rest)) if len(w.strip()) >= 2]
+    return bool(words) and all(w in previous for w in words)
+
+
 def resolve_followup(text: str, previous: str | None, reports: Sequence[ReportMeta]) -> str | None:
     """The full question a follow-up asks, or None when ``text`` stands on its own."""
     if not previous:
@@ -105,8 +114,10 @@ def resolve_followup(text: str, previous: str | None, reports: Sequence[ReportMe
     text = _LEADING.sub("", text)
     years = _years_span(text)
     agency = _agency_mention(text, reports)
-    if not _without_report(text, years, agency):
-        # “那2018年呢?” / “科技厅呢?” / “2017年是多少?”: the previous question with its year or agency swapped.
+    rest = _without_report(text, years, agency)
+    if not rest or (marked and (years or agency) and _only_repeats(rest, previous)):
+        # “那2018年呢?” / “科技厅呢?” / “2017年是多少?” / “2018年又收到几件?”: the previous question with its
+        # year or agency swapped.
         if not (years or agency):
             return None
         resolved = previous

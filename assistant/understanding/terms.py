@@ -41,6 +41,7 @@ _NOT_TOPIC = frozenset({
     "年底", "年初", "目前", "现在", "当年", "全年", "今年", "去年", "明年", "近年", "天天", "年中", "以后", "今后", "之前",
     "时间", "期间", "一年到头", "截至", "截止", "变化", "相比", "对比", "比较", "老百姓", "群众", "公众", "市民", "居民",
     "网友", "大家", "别人", "人家", "社会公众", "以上", "以下", "以内", "之间", "之后", "之前", "当中", "之中", "里面", "上面", "案件", "案子", "件数", "数字", "数据", "方式", "措施", "决定", "事项",
+    "年度", "各年", "各年度", "每年", "历年", "分别", "各自",
     "百分之几", "百分比", "占比", "比例", "全都", "全部", "都是", "大概", "大约", "左右",
     "手上", "手里", "手头", "那里", "这里", "那边", "这边", "根本", "法院", "案子里", "最后", "结果",
 })
@@ -91,10 +92,26 @@ def topic_terms(topic: str) -> tuple[Term, ...]:
             continue
         if token.flag.startswith(_FUNCTION_TAGS) or word.startswith(("几", "多少")):
             continue
-        if token.flag in _VERB_TAGS and len(word) < 4:
+        if token.flag in _VERB_TAGS and len(word) < 4 and not _same_thing(word):
             continue  # 作出, 推行, 寄过来: how the question says it (opposites are checked apart); 土地划拨 is content
         terms.setdefault(word, Term(word, token.flag.startswith(_NOUN_TAGS)))
     return tuple(terms.values())
+
+
+def _same_thing(word: str) -> bool:
+    """A verb that names a thing the reports count under another word (写信 → 信函, 印发 → 制发)."""
+    return any(word in group for group in _SAME_THING)
+
+
+def part_words(part: str) -> tuple[str, ...]:
+    """What names a part asked for (里面通过写信申请的: 写信), verbs included: 写信 and 寄信 are how
+    people say 信函, though jieba tags them as verbs."""
+    words = [t.word for t in topic_terms(part)]
+    for token in posseg.lcut(part, HMM=False):
+        word = token.word
+        if token.flag in _VERB_TAGS and len(word) >= 2 and word not in _NOT_TOPIC and word not in words and _same_thing(word):
+            words.append(word)
+    return tuple(words)
 
 
 def opposite_in(word: str, text: str) -> bool:
