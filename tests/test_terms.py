@@ -39,3 +39,7 @@ def test_an_identifier_with_digits_is_no_topic_and_does_not_swallow_the_words_af
     # a reference or marker pasted after the question (hex, order numbers) names no figure
     assert "52389" not in words("共收到多少件政府信息公开申请?（52389d）")
     assert "行政复议" in words("ab12行政复议有几件?")
+
+
+def test_the_first_year_of_a_range_is_no_topic():
+    assert "2016" not in words("2016-2023年历年的信息公开申请数分别是多少")

@@ -64,6 +64,7 @@ _SYNONYMS = (*CONCEPTS.values(), *_SAME_THING)
 _LEADING_UNIT = re.compile(r"^[篇条件个项份次名位期场家批起]")  # jieba's 篇文章, 条信息: the unit is no part of the noun
 # An ASCII run with a letter in it: markup, code, an identifier such as 52389d (digits included).
 _LATIN_RUN = re.compile(r"[0-9A-Za-z_.=/:#-]*[A-Za-z_][0-9A-Za-z_.=/:#-]*")
+_RANGE_START = re.compile(r"(?:19|20)\d{2}(?=\s*[-—~～到至])")  # the 2016 of 2016-2023年
 _NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
 
 
@@ -78,7 +79,7 @@ def topic_terms(topic: str) -> tuple[Term, ...]:
     """The words of a question (its agency name already taken out) that say what it asks about, and
     the numbers it names other than years."""
     # Years say which report; Latin runs (markup, code: window.__pwned=1) hold no number of a figure.
-    text = _LATIN_RUN.sub(" ", YEARS_RE.sub(" ", topic))
+    text = _LATIN_RUN.sub(" ", _RANGE_START.sub(" ", YEARS_RE.sub(" ", topic)))
     terms: dict[str, Term] = {}
     # Without jieba's guesses for unknown words (HMM): 因本机关 must not yield the artefact 因本.
     for token in posseg.lcut(text, HMM=False):
