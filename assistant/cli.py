@@ -164,14 +164,20 @@ def serve(host: str | None, port: int | None, no_ingest: bool) -> None:
 @click.option("--json-out", type=click.Path(dir_okay=False, path_type=Path), help="Write the results as JSON here.")
 @click.option("--threshold", "thresholds", multiple=True, metavar="METRIC=VALUE",
               help="A threshold for every dataset of the run, over the file's own (repeatable), e.g. figure_accuracy=0.95.")
+@click.option("--curve", "curve", metavar="VALUES", default="",
+              help="Also measure ours at these max_uncovered values (e.g. 0,1,2,3): the precision/coverage curve, in the report.")
 def eval_command(datasets: tuple[Path, ...], baselines: bool, report_dir: Path | None, json_out: Path | None,
-                 thresholds: tuple[str, ...]) -> None:
+                 thresholds: tuple[str, ...], curve: str) -> None:
     """Run the evaluation datasets against the current index; exit 1 below a dataset's thresholds."""
     from eval.dataset import DatasetError, load_dataset, parse_thresholds
     from eval.runner import default_paths, run
 
     try:
         overrides = parse_thresholds(list(thresholds)) if thresholds else None
+        try:
+            sweep = [float(v) for v in curve.split(",") if v.strip()]
+        except ValueError:
+            raise click.BadParameter(f"{curve!r}: give numbers separated by commas, e.g. 0,1,2,3.", param_hint="--curve") from None
         paths = list(datasets) or default_paths()
         for path in paths:  # a bad file stops the run before the model loads
             load_dataset(path, thresholds=overrides)
@@ -181,7 +187,7 @@ def eval_command(datasets: tuple[Path, ...], baselines: bool, report_dir: Path |
     # CI logs are no terminal: rich would wrap the comparison table at 80 columns
     out = console if console.is_terminal else Console(width=max(console.width, 132))
     ok = run(_assistant(settings), paths, console=out, json_out=json_out, corpus_dir=settings.corpus_dir,
-             baselines=baselines, report_dir=report_dir, thresholds=overrides)
+             baselines=baselines, report_dir=report_dir, thresholds=overrides, curve=sweep)
     if not ok:
         raise SystemExit(1)
 

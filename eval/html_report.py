@@ -166,6 +166,45 @@ def metrics_table(result: DatasetResult) -> str:
     return f'<table class="metrics"><thead><tr><th>metric</th>{head}<th class="num">threshold (ours)</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
 
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1%}"
+
+
+def curve_section(result: DatasetResult) -> str:
+    """The answer/refuse threshold swept: answer precision against coverage, one point per setting,
+    and the same numbers as a table (the chosen setting marked)."""
+    points = [p for p in result.curve if p.coverage is not None and p.precision is not None]
+    if not result.curve:
+        return ""
+    width, height, pad = 420, 260, 44
+    def x(v: float) -> float:
+        return pad + v * (width - 2 * pad)
+    def y(v: float) -> float:
+        return height - pad - v * (height - 2 * pad)
+    line = " ".join(f"{x(p.coverage):.1f},{y(p.precision):.1f}" for p in sorted(points, key=lambda p: p.coverage))  # type: ignore[arg-type]
+    dots = "".join(
+        f'<circle cx="{x(p.coverage):.1f}" cy="{y(p.precision):.1f}" r="{6 if p.chosen else 4}" fill="{COLORS.get(OURS, "#1f77b4")}">'  # type: ignore[arg-type]
+        f'<title>max_uncovered {p.max_uncovered:g}: coverage {_pct(p.coverage)}, precision {_pct(p.precision)}</title></circle>'
+        f'<text x="{x(p.coverage) + 8:.1f}" y="{y(p.precision) - 6:.1f}" font-size="11">{p.max_uncovered:g}</text>'  # type: ignore[arg-type]
+        for p in points)
+    axes = (f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}" stroke="#999"/>'
+            f'<line x1="{pad}" y1="{pad}" x2="{pad}" y2="{height - pad}" stroke="#999"/>'
+            f'<text x="{width / 2:.0f}" y="{height - 10}" font-size="12" text-anchor="middle">answerable questions answered</text>'
+            f'<text x="12" y="{height / 2:.0f}" font-size="12" transform="rotate(-90 12 {height / 2:.0f})" text-anchor="middle">answer precision</text>'
+            + "".join(f'<text x="{x(t):.0f}" y="{height - pad + 14}" font-size="10" text-anchor="middle">{t:.0%}</text>'
+                      f'<text x="{pad - 4}" y="{y(t) + 3:.0f}" font-size="10" text-anchor="end">{t:.0%}</text>' for t in (0, 0.5, 1)))
+    svg = (f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-label="precision/coverage curve">'
+           f'{axes}<polyline points="{line}" fill="none" stroke="#888"/>{dots}</svg>')
+    rows = "".join(
+        f'<tr class="{"chosen" if p.chosen else ""}"><td class="num">{p.max_uncovered:g}{" (chosen)" if p.chosen else ""}</td>'
+        f'<td class="num">{_pct(p.coverage)}</td><td class="num">{_pct(p.precision)}</td>'
+        f'<td class="num">{"—" if p.wrong_answers is None else f"{p.wrong_answers:.0f}"}</td><td class="num">{_pct(p.accuracy)}</td></tr>'
+        for p in result.curve)
+    table = ('<table class="metrics"><thead><tr><th class="num">max_uncovered</th><th class="num">answered (answerable)</th>'
+             f'<th class="num">answer precision</th><th class="num">wrong answers</th><th class="num">accuracy</th></tr></thead><tbody>{rows}</tbody></table>')
+    return f'<h3>Answer or refuse: the precision/coverage curve</h3><div class="charts"><figure>{svg}</figure>{table}</div>'
+
+
 def failures(result: DatasetResult) -> str:
     parts = []
     for i, s in enumerate(result.systems):
@@ -212,7 +251,7 @@ def dataset_section(result: DatasetResult) -> str:
         f'<div class="charts"><figure><figcaption>Accuracy by category</figcaption>{category_chart(result)}</figure>'
         f'<figure><figcaption>Metrics by system</figcaption>{summary_chart(result)}</figure>'
         f'<figure><figcaption>Latency distribution (questions per bin)</figcaption>{latency_histogram(result)}</figure></div>'
-        f"<h3>Wrong or refused answers</h3>{failures(result)}</section>"
+        f"{curve_section(result)}<h3>Wrong or refused answers</h3>{failures(result)}</section>"
     )
 
 

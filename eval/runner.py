@@ -11,13 +11,15 @@ from __future__ import annotations
 import json
 import math
 import time
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from assistant.answering import Answerer
 from assistant.errors import AssistantError
 from assistant.index import Overrides
 from assistant.schemas import AskFilters
@@ -85,6 +87,19 @@ class BaselineSystem:
 
 # ---- one dataset --------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class CurvePoint:
+    """Ours at one setting of the answer/refuse threshold (how many of a question's words a figure
+    may leave out): how much it answers, and how much of that is right."""
+
+    max_uncovered: float
+    coverage: float | None  # share of answerable questions answered
+    precision: float | None  # share of answers given that are right
+    wrong_answers: float | None
+    accuracy: float | None
+    chosen: bool  # the setting the assistant runs with
+
+
 @dataclass
 class DatasetResult:
     dataset: Dataset
@@ -96,6 +111,8 @@ class DatasetResult:
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     baseline_build: dict[str, dict] = field(default_factory=dict)
+    # The answer/refuse decision swept (ours): one point per max_uncovered value tried.
+    curve: list[CurvePoint] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -129,6 +146,7 @@ class DatasetResult:
             "warnings": self.warnings,
             "seconds": round(self.seconds, 1),
             "outcomes": {name: [o.to_dict() for o in outcomes] for name, outcomes in self.outcomes.items()},
+            "curve": [asdict(point) for point in self.curve],
         }
 
 
@@ -289,10 +307,27 @@ def _local(dataset: Dataset, name: str) -> Path:
     return beside if dataset.path and beside.exists() else REPO / path
 
 
+def sweep(dataset: Dataset, assistant, values: Sequence[float]) -> list[CurvePoint]:  # type: ignore[no-untyped-def]
+    """Ours on ``dataset`` at each max_uncovered value (the answerer restored afterwards)."""
+    chosen = assistant.answerer
+    points = []
+    try:
+        for value in sorted({*values, chosen.max_uncovered}):
+            assistant.answerer = Answerer(assistant.reports, nearest=assistant.settings.top_k, max_uncovered=value)
+            m = evaluate(dataset, [OurSystem(assistant)], assistant.reports).metrics[OURS]
+            refused = m.get("false_refusal_rate")
+            points.append(CurvePoint(value, None if refused is None else 1 - refused, m.get("answer_precision"),
+                                     m.get("wrong_answers"), m.get("accuracy"), value == chosen.max_uncovered))
+    finally:
+        assistant.answerer = chosen
+    return points
+
+
 def run(assistant, paths: list[Path], *, console: Console, json_out: Path | None = None,  # type: ignore[no-untyped-def]
         corpus_dir: Path | None = None, baselines: bool = False, report_dir: Path | None = None,
-        thresholds: dict[str, float] | None = None) -> bool:
-    """Run each dataset; True when every dataset meets its thresholds (ours)."""
+        thresholds: dict[str, float] | None = None, curve: Sequence[float] = ()) -> bool:
+    """Run each dataset; True when every dataset meets its thresholds (ours). ``curve``: the
+    max_uncovered values at which to measure ours again, for the precision/coverage curve."""
     paths = list(paths) or default_paths()
     datasets = [load_dataset(p, thresholds=thresholds) for p in paths]  # every file checked before anything runs
     results: list[DatasetResult] = []
@@ -321,6 +356,9 @@ def run(assistant, paths: list[Path], *, console: Console, json_out: Path | None
         with console.status(f"Asking {len(dataset.cases)} questions of {dataset.name} ({len(systems)} systems)…"):
             result = evaluate(dataset, systems, assistant.reports)
         result.baseline_build = build
+        if curve:
+            with console.status(f"Sweeping the answer/refuse threshold on {dataset.name}…"):
+                result.curve = sweep(dataset, assistant, curve)
         print_result(console, result)
         results.append(result)
     all_ok = all(r.passed for r in results)

@@ -39,7 +39,7 @@ if [ -n "${NIANBAO_CORPUS_DIR:-}" ] && ls "$shared_eval"/dev-*.yaml >/dev/null 2
   for f in "$shared_eval"/dev-*.yaml; do dev_sets+=(--dataset "$f"); done
   NIANBAO_DATA_DIR="$dev_dir" .venv/bin/nianbao eval "${dev_sets[@]}" --baselines \
     --report test-artifacts/dev-report --json-out test-artifacts/dev-report/results.json \
-    --threshold accuracy=0.72 --threshold refusal_recall=1.0 --threshold wrong_answers=8
+    --threshold accuracy=0.95 --threshold refusal_recall=1.0 --threshold wrong_answers=0 --curve 0,1,2
 else
   echo "Skipping the development sets: ../shared/eval is absent (set NIANBAO_CORPUS_DIR)."
 fi
