@@ -43,3 +43,7 @@ def test_an_identifier_with_digits_is_no_topic_and_does_not_swallow_the_words_af
 
 def test_the_first_year_of_a_range_is_no_topic():
     assert "2016" not in words("2016-2023年历年的信息公开申请数分别是多少")
+
+
+def test_a_how_word_after_a_noun_leaves_the_noun():
+    assert "强制" in words("采取了多少件行政强制措施?") and "依申请" not in words("依申请公开收了多少费用?")

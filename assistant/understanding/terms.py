@@ -64,6 +64,7 @@ _SYNONYMS = (*CONCEPTS.values(), *_SAME_THING)
 _LEADING_UNIT = re.compile(r"^[篇条件个项份次名位期场家批起]")  # jieba's 篇文章, 条信息: the unit is no part of the noun
 # An ASCII run with a letter in it: markup, code, an identifier such as 52389d (digits included).
 _LATIN_RUN = re.compile(r"[0-9A-Za-z_.=/:#-]*[A-Za-z_][0-9A-Za-z_.=/:#-]*")
+_HOW_TAILS = frozenset({"措施", "方式", "情况"})
 _RANGE_START = re.compile(r"(?:19|20)\d{2}(?=\s*[-—~～到至])")  # the 2016 of 2016-2023年
 _NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
 
@@ -86,7 +87,7 @@ def topic_terms(topic: str) -> tuple[Term, ...]:
         word = token.word.strip()
         if len(word) >= 3 and _LEADING_UNIT.match(word) and word[:1] in UNITS:
             word = word[1:]
-        if len(word) >= 4 and word[-2:] in _NOT_TOPIC:
+        if len(word) >= 4 and word not in _NOT_TOPIC and word[-2:] in _HOW_TAILS:
             word = word[:-2]  # 强制措施, 处理方式: the head says what; 措施, 方式 only how
         if _NUMBER.fullmatch(word):
             terms.setdefault(word, Term(word, True))
