@@ -89,6 +89,7 @@ class Answerer:
         # in a figure's own words names a part that figure is not (当面 for a total of requests).
         self._figure_words = {r.id: [_figure_words(f) for f in r.figures] for r in reports}
         self._distinguishing: dict[tuple[str, str], bool] = {}
+        self._names = {n for r in reports for n in (r.meta.agency, *r.meta.aliases)}
 
     def _names_a_part(self, report_id: str, word: str) -> bool:
         """Whether ``word`` is what some of the report's figures count and most do not (当面, 信函):
@@ -108,7 +109,6 @@ class Answerer:
         # A topic's own words (申请, 复议, 粉丝 …) are matched by its synonyms in _topic_score and the
         # metric lexicon; coverage is about the rest of what the question names.
         topical = [w for c in question.concepts & DECISIVE for w in CONCEPTS[c]]
-        counted = asked_noun(question.topic or question.text)
         if opposite_in(question.topic or question.text, context):
             return None
         for term in uncovered(topic_terms(question.topic or question.text), context):
@@ -120,9 +120,10 @@ class Answerer:
                 return None
             if term.strict and not covers(report.text, term.word):
                 return None
-            if not term.strict or term.word == counted:
-                # an adverb or adjective that may narrow what is counted (当面, 完全, 平均), or the
-                # thing counted itself, said elsewhere (多少条文章 for 主动公开政府信息159条)
+            if not term.strict or not any(term.word in name for name in self._names):
+                # an adverb or adjective that may narrow what is counted (当面, 完全, 平均), or a noun
+                # the report says elsewhere (多少条文章 for 主动公开政府信息159条) — not a word of a
+                # body's name (实验区), which says whose report, not what is counted
                 penalty += 1.0
         return penalty if penalty <= self.max_uncovered else None
 

@@ -71,6 +71,8 @@ _COUNTED_WITHIN_REQUESTS = frozenset({"无法提供", "不予处理", "其他处
                                       "过程性信息", "执法案卷"})
 _FIGURE_WORDS = re.compile(r"多少|几[件条个次回人篇项场期家份位天批起名]|数量|数目|总数|总共|共计|金额|多大|几多|百分之几|占比|比例")
 _PASSAGE_WORDS = re.compile(r"电话|号码|地址|邮编|邮政编码|传真|网址|邮箱")
+# 传真的有多少, 电子邮箱申请的: requests counted by the channel they came through, not a fax number
+_COUNTED_CHANNEL = re.compile(r"(?:传真|邮箱|电话|网址)(?:的?申请|的有|的呢|提交|来的|寄来)")
 # 收不收费, 要不要交钱: a verb, 不, the verb again
 _YESNO_WORDS = re.compile(r"是否|有没有|有无|是不是|能否|可否|有过|([\u4e00-\u9fff])不\1|吗呢?[?？。]?$|没有呢?[?？。]?$")
 _UNIT_WORDS = re.compile(r"(?:多少|几)(" + "|".join(u for u in UNITS if not u.startswith("余") and u != "%") + ")")
@@ -148,7 +150,7 @@ def understand(text: str, reports: Sequence[ReportMeta]) -> Question:
         mode = "series"
     else:
         mode = "single"
-    if _PASSAGE_WORDS.search(text) and mode == "single":
+    if _PASSAGE_WORDS.search(text) and not _COUNTED_CHANNEL.search(text) and mode == "single":
         intent = "passage"  # 电话多少 asks for a number to call, not a count
     elif _FIGURE_WORDS.search(text) or mode != "single":
         intent = "figure"
