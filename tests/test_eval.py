@@ -349,3 +349,15 @@ def test_run_the_example_files(assistant, tmp_path):
     assert "figure accuracy" in console.export_text()
     # a threshold the run cannot meet: the run fails (the CLI exits 1)
     assert not run(assistant, paths[:1], console=console, thresholds={"latency_p50_ms": 0.001})
+
+
+def test_the_precision_coverage_curve_is_drawn_with_the_chosen_setting_marked():
+    from types import SimpleNamespace
+
+    from eval.html_report import curve_section
+    from eval.runner import CurvePoint
+
+    points = [CurvePoint(0, 0.9, 1.0, 0, 0.92, True), CurvePoint(1, 0.95, 0.97, 2, 0.93, False)]
+    html = curve_section(SimpleNamespace(curve=points))  # type: ignore[arg-type]
+    assert html.count("<circle") == 2 and "0 (chosen)" in html and "97.0%" in html
+    assert curve_section(SimpleNamespace(curve=[])) == ""  # type: ignore[arg-type]
