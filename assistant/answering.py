@@ -101,10 +101,13 @@ class Answerer:
             self._distinguishing[key] = 0 < count <= max(2, 0.15 * len(words))
         return self._distinguishing[key]
 
-    def coverage(self, question: Question, context: str, report: Report) -> float | None:
+    def coverage(self, question: Question, context: str, report: Report, loose: float | None = None) -> float | None:
         """How much of what the question names a figure's own words leave out (a penalty), or None
         when the figure is about something else: the question names a number it does not print, the
-        opposite of what it counts, a part other figures are about, or a thing the report never says."""
+        opposite of what it counts, a part other figures are about, or a thing the report never says.
+
+        ``loose``: the threshold for gathering candidates for a second reader (the optional LLM),
+        who judges the words a clause leaves out: a part or an unsaid noun then costs a point."""
         penalty = 0.0
         # A topic's own words (申请, 复议, 粉丝 …) are matched by its synonyms in _topic_score and the
         # metric lexicon; coverage is about the rest of what the question names.
@@ -116,16 +119,17 @@ class Answerer:
                 return None
             if any(w in term.word or term.word in w for w in topical):
                 continue
-            if self._names_a_part(report.id, term.word):
-                return None
-            if term.strict and not covers(report.text, term.word):
-                return None
+            if self._names_a_part(report.id, term.word) or (term.strict and not covers(report.text, term.word)):
+                if loose is None:
+                    return None
+                penalty += 1.0
+                continue
             if not term.strict or not any(term.word in name for name in self._names):
                 # an adverb or adjective that may narrow what is counted (当面, 完全, 平均), or a noun
                 # the report says elsewhere (多少条文章 for 主动公开政府信息159条) — not a word of a
                 # body's name (实验区), which says whose report, not what is counted
                 penalty += 1.0
-        return penalty if penalty <= self.max_uncovered else None
+        return penalty if penalty <= (self.max_uncovered if loose is None else loose) else None
 
     def _weight(self, bigrams: set[str], report_id: str) -> float:
         idf, unseen = self._idf[report_id]
@@ -175,7 +179,8 @@ class Answerer:
     def _question_bigrams(self, question: Question) -> set[str]:
         return set(bigram_tokens(_strip_identity(question.topic or question.text, self.reports.values())))
 
-    def best_figures(self, question: Question, report_ids: Sequence[str], boosted: set[str]) -> list[Evidence]:
+    def best_figures(self, question: Question, report_ids: Sequence[str], boosted: set[str],
+                     loose: float | None = None) -> list[Evidence]:
         q_bigrams = self._question_bigrams(question)
         asked = asked_noun(question.topic or question.text)
         part = asked_part(question.topic or question.text)
@@ -197,7 +202,7 @@ class Answerer:
                 score = self._topic_score(question, q_bigrams, figure.context, sentence, section, report.id, terms)
                 if score is None:
                     continue
-                penalty = self.coverage(question, f"{figure.context} {sentence} {section}", report)
+                penalty = self.coverage(question, f"{figure.context} {sentence} {section}", report, loose)
                 if penalty is None or (part and not _names_part(figure.context, part)):
                     continue
                 score -= penalty
@@ -266,12 +271,12 @@ class Answerer:
         )
         nearest = self._citations(retrieved)[: self.nearest]
         if refusal:
-            return self._refuse(question, refusal, understanding, nearest)
+            return self.refuse(question, refusal, understanding, nearest)
         if not _asks_anything(question):
             # 😀😀😀, '; DROP TABLE reports; --: nothing the reports could match; no passages either.
             return Answer(question=question.text, answered=False, text=NOT_A_QUESTION, confidence=0.0,
                           understanding=understanding)
-        boosted = set(retrieved[:12])
+        boosted = boosted_paragraphs(retrieved)
         if question.intent == "figure":
             return self._figure_answer(question, report_ids, boosted, understanding, nearest)
         if question.intent == "yesno":
@@ -280,8 +285,8 @@ class Answerer:
 
     # ---- passages: the one or two sentences that answer ----------------------------------
 
-    def _passage_answer(self, question, report_ids, boosted, understanding, nearest) -> Answer:  # type: ignore[no-untyped-def]
-        """A how/what/where question: the sentences that say it, with their section — scored by the
+    def passage_candidates(self, question: Question, report_ids: Sequence[str], boosted: set[str]) -> list[Evidence]:
+        """The sentences that may answer a how/what/where question, best first — scored by the
         question's words they cover and by what kind of passage is asked (a phone number, an address,
         next year's plans, the problems found)."""
         terms = topic_terms(question.topic or question.text)
@@ -301,9 +306,14 @@ class Answerer:
                 score += 0.5
             if score >= 2:
                 scored.append(Evidence(report, paragraph, score, sentence=sentence.strip()))
-        if not scored:
-            return self._refuse(question, "报告中没有找到能回答这个问题的句子。", understanding, nearest)
         scored.sort(key=lambda e: (-e.score, -e.report.meta.year, e.paragraph.index))
+        return scored
+
+    def _passage_answer(self, question, report_ids, boosted, understanding, nearest) -> Answer:  # type: ignore[no-untyped-def]
+        """A how/what/where question: the one or two sentences that say it, with their section."""
+        scored = self.passage_candidates(question, report_ids, boosted)
+        if not scored:
+            return self.refuse(question, "报告中没有找到能回答这个问题的句子。", understanding, nearest)
         first = scored[0]
         sentences = [s.strip() for s in _SENTENCE.findall(first.paragraph.text)]
         at = sentences.index(first.sentence) if first.sentence in sentences else len(sentences)
@@ -326,18 +336,23 @@ class Answerer:
             question=question.text,
             answered=True,
             text=f"据《{first.report.meta.title}》{section}：{''.join(e.sentence for e in best)}{second}{note}",
-            citations=[self._citation(first.report, first.paragraph)]
-            + ([self._citation(runner_up.report, runner_up.paragraph)] if second and runner_up else []),
-            report=_ref(first.report),
+            citations=[self.citation(first.report, first.paragraph)]
+            + ([self.citation(runner_up.report, runner_up.paragraph)] if second and runner_up else []),
+            report=report_ref(first.report),
             confidence=round(min(1.0, 0.3 + first.score / 10), 3),
             understanding=understanding,
         )
 
     # ---- figures: one report, several years, comparisons -----------------------------------
 
-    def finding(self, question: Question, report: Report, boosted: set[str]) -> list[Evidence]:
+    def finding(self, question: Question, report: Report, boosted: set[str], loose: float | None = None) -> list[Evidence]:
         """What one report says for the question: table cell(s) when the question names a table
         metric the report has, else its best prose figure. Empty when the report does not say."""
+        return self._finding(question, report, boosted, loose)[0]
+
+    def _finding(self, question: Question, report: Report, boosted: set[str],
+                 loose: float | None) -> tuple[list[Evidence], list[Evidence]]:
+        """The finding, and the report's prose figures ranked (the runners-up a second reader may weigh)."""
         cells = []
         if question.metric:
             by_key = {f.metric: f for f in report.figures if f.metric}
@@ -351,24 +366,54 @@ class Answerer:
             if part and not any(w in part for w in question.metric.words) \
                     and not any(_names_part(f"{c.cell.row} {c.cell.column} {words}", part) for c in cells if c.cell):
                 cells = []  # 18件申请里有几件是当面交的: the table does not split by what is asked
-            if any(self.coverage(question, f"{c.cell.table} {c.cell.row} {c.cell.column} {words}", report) is None
+            if any(self.coverage(question, f"{c.cell.table} {c.cell.row} {c.cell.column} {words}", report, loose) is None
                    for c in cells if c.cell):
                 cells = []  # the question names more than the cell counts (当面, 60岁以上)
-        prose = self.best_figures(question, [report.id], boosted)
+        prose = self.best_figures(question, [report.id], boosted, loose)
         if cells:
             # The same number in a sentence reads better than table cells: cite the sentence when
             # it states exactly what the cells add up to (行政诉讼案件7件 = 5 direct + 2 after review).
             if prose and prose[0].figure and question.metric and any(w in prose[0].figure.context for w in question.metric.words) \
                     and _total([Evidence(report, prose[0].paragraph, 0, c) for c in cells]) == prose[0].figure.value:
-                return prose[:1]
-            return [Evidence(report, self.paragraphs[c.paragraph_id][1], 10.0, c) for c in cells]
-        return prose[:1]
+                return prose[:1], prose
+            return [Evidence(report, self.paragraphs[c.paragraph_id][1], 10.0, c) for c in cells], prose
+        return prose[:1], prose
+
+    def figure_candidates(self, question: Question, report_ids: Sequence[str], boosted: set[str], *,
+                          loose: float, limit: int) -> list[list[Evidence]]:
+        """The figures that might answer, best first, each as the evidence it would be stated from:
+        every report's finding and its runners-up, under a looser coverage threshold. For a second
+        reader (the optional LLM) to choose among when the matcher is unsure; units and the reports
+        in scope are checked as for any answer."""
+        seen: set[tuple] = set()
+        candidates: list[list[Evidence]] = []
+        for report_id in report_ids:
+            finding, prose = self._finding(question, self.reports[report_id], boosted, loose)
+            for evidence in [finding, *([e] for e in prose[:limit])]:
+                key = tuple((e.report.id, e.figure.metric, e.figure.start, e.figure.as_printed) for e in evidence if e.figure)
+                if evidence and key not in seen:
+                    seen.add(key)
+                    candidates.append(evidence)
+        candidates.sort(key=lambda f: (-f[0].score, -f[0].report.meta.year))
+        return candidates[:limit]
+
+    def unmentioned(self, question: Question, report_ids: Sequence[str]) -> list[str]:
+        """What the question names that none of the reports says (a figure question is refused then)."""
+        if question.concepts & DECISIVE or question.metric:
+            return []
+        return _unmentioned(question, [self.reports[r] for r in report_ids])
+
+    def figure_answer(self, question: Question, understanding: Understanding, evidence: list[Evidence], *,
+                      confidence: float) -> Answer:
+        """The answer stating ``evidence`` (one finding) as printed, with where it is printed."""
+        return self._answer(question, understanding, text=self._statement(evidence, with_source=True),
+                            evidence=evidence, confidence=confidence)
 
     def _figure_answer(self, question, report_ids, boosted, understanding, nearest) -> Answer:  # type: ignore[no-untyped-def]
         reports = [self.reports[r] for r in report_ids]
-        unknown = [] if question.concepts & DECISIVE or question.metric else _unmentioned(question, reports)
+        unknown = self.unmentioned(question, report_ids)
         if unknown:
-            return self._refuse(question, f"报告中没有提到“{unknown[0]}”。", understanding, nearest)
+            return self.refuse(question, f"报告中没有提到“{unknown[0]}”。", understanding, nearest)
         if question.mode != "single":
             return self._years_answer(question, reports, boosted, understanding, nearest)
         findings = [f for f in (self.finding(question, r, boosted) for r in reports) if f]
@@ -376,18 +421,12 @@ class Answerer:
             unread = [r for r in reports if question.metric and any(_row_of(k) in i for k in question.metric.keys for i in r.table_issues)]
             reason = (f"《{unread[0].meta.title}》表格中这一行的数字粘连在一起，无法唯一确定，因此没有读取。"
                       if unread else "报告中没有找到这个问题所问的数字。")
-            return self._refuse(question, reason, understanding, nearest)
+            return self.refuse(question, reason, understanding, nearest)
         findings.sort(key=lambda f: (-f[0].score, -f[0].report.meta.year))
         best = findings[0]
         runner_up = next((f for f in findings[1:] if f[0].figure.value != best[0].figure.value), None)  # type: ignore[union-attr]
         margin = best[0].score - runner_up[0].score if runner_up else best[0].score
-        return self._answer(
-            question,
-            understanding,
-            text=self._statement(best, with_source=True),
-            evidence=best,
-            confidence=max(0.3, min(1.0, 0.5 + margin / 6)),
-        )
+        return self.figure_answer(question, understanding, best, confidence=max(0.3, min(1.0, 0.5 + margin / 6)))
 
     def _years_answer(self, question, reports, boosted, understanding, nearest) -> Answer:  # type: ignore[no-untyped-def]
         by_year: dict[int, list[Evidence]] = {}
@@ -400,7 +439,7 @@ class Answerer:
         present = [y for y in asked if y in by_year]
         gap = f"报告中没有{'、'.join(f'{y}年' for y in missing)}的这项数据。" if missing else ""
         if not present:
-            return self._refuse(question, gap or "报告中没有找到这个问题所问的数字。", understanding, nearest)
+            return self.refuse(question, gap or "报告中没有找到这个问题所问的数字。", understanding, nearest)
         evidence = [e for y in present for e in by_year[y]]
         several = len({by_year[y][0].report.meta.agency for y in present}) > 1
         lines = [f"{y}年{'（' + by_year[y][0].report.meta.agency + '）' if several else ''}：{self._statement(by_year[y])}"
@@ -503,7 +542,7 @@ class Answerer:
                     column=figure.cell.column if figure.cell else None,
                 )
             )
-            citation = self._citation(e.report, e.paragraph, figure)
+            citation = self.citation(e.report, e.paragraph, figure)
             if all(c.paragraph_id != citation.paragraph_id for c in citations):
                 citations.append(citation)
         return Answer(
@@ -512,7 +551,7 @@ class Answerer:
             text=text,
             figures=figures,
             citations=citations,
-            report=_ref(evidence[-1].report),
+            report=report_ref(evidence[-1].report),
             confidence=round(confidence, 3),
             understanding=understanding,
         )
@@ -553,7 +592,7 @@ class Answerer:
                       and not _TABLE_RUN.search(c.sentence)
                       and self.coverage(question, f"{c.sentence} {' '.join(c.paragraph.section_path)}", c.report) is not None]
         if not candidates:
-            return self._refuse(question, "报告中没有找到能回答这个问题的内容。", understanding, nearest)
+            return self.refuse(question, "报告中没有找到能回答这个问题的内容。", understanding, nearest)
         # A sentence that says no outright (不收取费用, 无提起行政诉讼的情况) settles it over one that only
         # mentions the topic with the same score (…超过合理范围的，将收取信息处理费).
         top = [c for c in candidates if c.score >= candidates[0].score - 1.0]
@@ -567,13 +606,13 @@ class Answerer:
             question=question.text,
             answered=True,
             text=f"{verdict}。据《{meta.title}》：{best.sentence.strip()}",
-            citations=[self._citation(best.report, best.paragraph)],
-            report=_ref(best.report),
+            citations=[self.citation(best.report, best.paragraph)],
+            report=report_ref(best.report),
             confidence=round(max(0.3, min(1.0, best.score / 6)), 3),
             understanding=understanding,
         )
 
-    def _refuse(self, question: Question, reason: str, understanding: Understanding, nearest: list[Citation]) -> Answer:
+    def refuse(self, question: Question, reason: str, understanding: Understanding, nearest: list[Citation]) -> Answer:
         return Answer(
             question=question.text,
             answered=False,
@@ -585,7 +624,7 @@ class Answerer:
 
     # ---- citations -----------------------------------------------------------------------
 
-    def _citation(self, report: Report, paragraph: Paragraph, figure: Figure | None = None) -> Citation:
+    def citation(self, report: Report, paragraph: Paragraph, figure: Figure | None = None) -> Citation:
         highlight = [figure.start - paragraph.start, figure.end - paragraph.start] if figure and not figure.cell else None
         return Citation(
             report_id=report.id,
@@ -605,7 +644,7 @@ class Answerer:
         for pid in dict.fromkeys(paragraph_ids):
             report, paragraph = self.paragraphs[pid]
             if not paragraph.is_heading:
-                citations.append(self._citation(report, paragraph))
+                citations.append(self.citation(report, paragraph))
         return citations
 
 
@@ -773,5 +812,10 @@ def _total(evidence: list[Evidence]) -> Decimal | None:
     return sum(values, Decimal(0))  # type: ignore[arg-type]
 
 
-def _ref(report: Report) -> ReportRef:
+def boosted_paragraphs(retrieved: Sequence[str]) -> set[str]:
+    """The retrieved paragraphs that earn a candidate a small bonus: those of the best chunks."""
+    return set(retrieved[:12])
+
+
+def report_ref(report: Report) -> ReportRef:
     return ReportRef(id=report.id, agency=report.meta.agency, year=report.meta.year, title=report.meta.title)

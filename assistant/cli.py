@@ -312,6 +312,8 @@ def _history_filters(function):  # type: ignore[no-untyped-def]
         click.option("--agency", help="Part of the agency's name."),
         click.option("--year", type=int, help="Questions about this report year."),
         click.option("--channel", type=click.Choice(["api", "widget", "cli"])),
+        click.option("--llm", type=click.Choice(["any", "used", "accepted", "rejected", "failed", "unused"]), default="any",
+                     help="What the optional LLM did: rejected finds answers its grounding check refused."),
     ]
     for option in reversed(options):
         function = option(function)

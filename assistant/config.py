@@ -67,6 +67,21 @@ class Settings(BaseSettings):
         "5/minute;50/day", description="Sign-in attempts one client may make on /staff/login (limits syntax)."
     )
     staff_session_hours: float = Field(8, gt=0, description="How long a staff sign-in lasts, in hours.")
+    llm_base_url: str | None = Field(
+        None, description="OpenAI-compatible endpoint of an optional LLM (…/v1); unset means no LLM."
+    )
+    llm_model: str | None = Field(None, description="The LLM's model name at that endpoint (qwen-plus, deepseek-chat, qwen2.5:7b …).")
+    llm_api_key: SecretStr | None = Field(None, description="The endpoint's API key, if it needs one.")
+    llm_timeout: float = Field(
+        8.0, gt=0, description="Seconds the LLM may take for one answer; past it the extractive answer is given."
+    )
+    llm_below_confidence: float = Field(
+        0.8, ge=0, le=1,
+        description="The LLM re-reads a figure question only when the matcher's confidence is below this (or it refused).",
+    )
+    llm_json_mode: bool = Field(
+        True, description="Ask the endpoint for JSON output (response_format json_object); off for servers without it."
+    )
 
     @field_validator("cors_origins", mode="before")
     @classmethod
@@ -81,6 +96,10 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [Path(p.strip()) for p in value.split(",") if p.strip()]
         return value
+
+    @property
+    def llm_configured(self) -> bool:
+        return bool(self.llm_base_url and self.llm_model)
 
     @property
     def catalog_url(self) -> str:

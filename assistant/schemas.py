@@ -62,6 +62,20 @@ class Understanding(BaseModel):
     )
 
 
+class ModelUse(BaseModel):
+    """What the optional LLM did for an answer. Its pick or its text is used only when ``outcome`` is
+    ``accepted``; otherwise the answer is the extractive one and ``reason`` says why."""
+
+    task: Literal["choose", "passage"] = Field(
+        description="choose: pick the figure among the matcher's candidates; passage: write a short answer from cited sentences."
+    )
+    outcome: Literal["accepted", "rejected", "failed"] = Field(
+        description="accepted: used; rejected: failed the grounding or scope check; failed: timeout, error or malformed output."
+    )
+    reason: str = ""
+    model: str = ""
+
+
 class Answer(BaseModel):
     id: str | None = Field(None, description="The question's id in the history: send it back with feedback.")
     question: str
@@ -73,6 +87,7 @@ class Answer(BaseModel):
     confidence: float = Field(ge=0, le=1)
     understanding: Understanding
     nearest: list[Citation] = Field(default_factory=list, description="Nearest passages, shown with a refusal.")
+    llm: ModelUse | None = Field(None, description="What the optional LLM did; absent when it was not asked.")
     latency_ms: float = 0.0
 
 
@@ -127,6 +142,10 @@ class HistoryEntry(BaseModel):
     feedback: Literal["up", "down"] | None = None
     feedback_comment: str | None = None
     feedback_at: datetime | None = None
+    llm_outcome: Literal["accepted", "rejected", "failed"] | None = Field(
+        None, description="What the optional LLM did for this answer (none: it was not asked)."
+    )
+    llm_reason: str | None = None
     answer: Answer | None = Field(None, description="The whole answer as the public saw it (one entry only).")
 
 

@@ -8,11 +8,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from assistant import catalog_engine
-from assistant.answering import PLANS, Answerer
+from assistant.answering import PLANS, Answerer, boosted_paragraphs
 from assistant.config import Settings
 from assistant.embedding import Embedder, load_embedder
 from assistant.errors import QuestionInvalid
 from assistant.index import FileResult, Indexer, Overrides
+from assistant.llm import ModelReview
 from assistant.understanding import Question, needs_previous, resolve_followup, understand
 from assistant.retrieval import FusionRetriever, add_words, hybrid_retriever
 from assistant.schemas import Answer, AskFilters
@@ -35,6 +36,7 @@ class Assistant:
             port=settings.chroma_port,
         )
         self.indexer = Indexer(self.engine, self.vectors)
+        self.llm = ModelReview.from_settings(settings)  # None unless an LLM endpoint is configured
         self._lock = threading.Lock()
         self.indexer.reconcile()
         self.refresh()
@@ -65,9 +67,10 @@ class Assistant:
         self.refresh()
         return removed
 
-    def ask(self, text: str, filters: AskFilters | None = None, *, previous: str | None = None) -> Answer:
+    def ask(self, text: str, filters: AskFilters | None = None, *, previous: str | None = None,
+            use_llm: bool = True) -> Answer:
         """Answer ``text``; ``previous`` is the session's last question, against which a follow-up
-        (“那2018年呢?”) is completed."""
+        (“那2018年呢?”) is completed. ``use_llm=False`` answers without the configured LLM."""
         started = time.perf_counter()
         text = (text or "").strip()
         if not text:
@@ -91,7 +94,10 @@ class Assistant:
         scope = [r.id for r in candidates] if candidates else None
         docs = retriever.invoke(question.search_text or text, report_ids=scope) if reports else []
         retrieved = [pid for d in docs for pid in paragraphs_of.get(d.metadata["chunk_id"], [])]
-        answer = answerer.answer(question, report_ids=[r.id for r in candidates], retrieved=retrieved, refusal=refusal)
+        report_ids = [r.id for r in candidates]
+        answer = answerer.answer(question, report_ids=report_ids, retrieved=retrieved, refusal=refusal)
+        if self.llm and use_llm and not refusal:
+            answer = self.llm.review(answerer, question, answer, report_ids=report_ids, boosted=boosted_paragraphs(retrieved))
         answer.question = text
         answer.understanding.question = resolved
         answer.latency_ms = round((time.perf_counter() - started) * 1000, 1)

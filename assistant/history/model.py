@@ -35,10 +35,13 @@ questions = Table(
     Column("feedback", String(8)),  # up | down
     Column("feedback_comment", Text),
     Column("feedback_at", DateTime),
+    Column("llm_outcome", String(16)),  # accepted | rejected | failed; null: the optional LLM was not asked
+    Column("llm_reason", Text),
     Index("ix_questions_asked_at", "asked_at"),
     Index("ix_questions_session", "session", "asked_at"),
     Index("ix_questions_answered", "answered"),
     Index("ix_questions_feedback", "feedback"),
+    Index("ix_questions_llm_outcome", "llm_outcome"),
 )
 
 # Staff who may read the history: signed in with a password (Argon2 hash) or an API token.

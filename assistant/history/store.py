@@ -103,6 +103,8 @@ class HistoryStore:
                 answer_json=answer.model_dump_json(),
                 confidence=answer.confidence,
                 latency_ms=answer.latency_ms,
+                llm_outcome=answer.llm.outcome if answer.llm else None,
+                llm_reason=answer.llm.reason if answer.llm else None,
             ))
         return entry_id
 
@@ -166,5 +168,7 @@ def entry_from_row(row, *, with_answer: bool = False) -> HistoryEntry:  # type: 
         feedback=row.feedback,
         feedback_comment=row.feedback_comment,
         feedback_at=row.feedback_at,
+        llm_outcome=row.llm_outcome,
+        llm_reason=row.llm_reason,
         answer=Answer.model_validate_json(row.answer_json) if with_answer else None,
     )

@@ -32,6 +32,9 @@ class HistoryQuery(BaseModel):
     agency: str | None = Field(None, max_length=100, description="Part of the agency's name the question was about.")
     year: int | None = Field(None, ge=1990, le=2100, description="Questions about this report year.")
     channel: Literal["api", "widget", "cli"] | None = None
+    llm: Literal["any", "used", "accepted", "rejected", "failed", "unused"] = Field(
+        "any", description="What the optional LLM did: used (asked at all), accepted, rejected by a check, failed, unused."
+    )
     page: int = Field(1, ge=1, le=1_000_000)
     per_page: int = Field(50, ge=1, le=MAX_PER_PAGE)
 
@@ -90,6 +93,12 @@ def conditions(query: HistoryQuery) -> list[ColumnElement[bool]]:
         where.append((literal(",") + c.years + literal(",")).like(f"%,{query.year},%"))
     if query.channel:
         where.append(c.channel == query.channel)
+    if query.llm == "used":
+        where.append(c.llm_outcome.is_not(None))
+    elif query.llm == "unused":
+        where.append(c.llm_outcome.is_(None))
+    elif query.llm != "any":
+        where.append(c.llm_outcome == query.llm)
     return where
 
 
