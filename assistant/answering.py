@@ -269,7 +269,7 @@ class Answerer:
             unit=question.unit,
             terms=list(question.terms),
         )
-        nearest = self._citations(retrieved)[: self.nearest]
+        nearest = self.nearest_passages(retrieved)
         if refusal:
             return self.refuse(question, refusal, understanding, nearest)
         if not _asks_anything(question):
@@ -638,6 +638,10 @@ class Answerer:
             end=paragraph.end,
             highlight=highlight,
         )
+
+    def nearest_passages(self, retrieved: Sequence[str]) -> list[Citation]:
+        """What a refusal shows: the first distinct body paragraphs of the retrieved chunks."""
+        return self._citations(retrieved)[: self.nearest]
 
     def _citations(self, paragraph_ids: Sequence[str]) -> list[Citation]:
         citations = []

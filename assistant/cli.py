@@ -166,8 +166,10 @@ def serve(host: str | None, port: int | None, no_ingest: bool) -> None:
               help="A threshold for every dataset of the run, over the file's own (repeatable), e.g. figure_accuracy=0.95.")
 @click.option("--curve", "curve", metavar="VALUES", default="",
               help="Also measure ours at these max_uncovered values (e.g. 0,1,2,3): the precision/coverage curve, in the report.")
+@click.option("--llm", "with_llm", is_flag=True,
+              help="Also run ours with the configured LLM (NIANBAO_LLM_BASE_URL, NIANBAO_LLM_MODEL): a row ours+llm.")
 def eval_command(datasets: tuple[Path, ...], baselines: bool, report_dir: Path | None, json_out: Path | None,
-                 thresholds: tuple[str, ...], curve: str) -> None:
+                 thresholds: tuple[str, ...], curve: str, with_llm: bool) -> None:
     """Run the evaluation datasets against the current index; exit 1 below a dataset's thresholds."""
     from eval.dataset import DatasetError, load_dataset, parse_thresholds
     from eval.runner import default_paths, run
@@ -184,10 +186,12 @@ def eval_command(datasets: tuple[Path, ...], baselines: bool, report_dir: Path |
     except DatasetError as exc:
         raise click.ClickException(str(exc)) from exc
     settings = get_settings()
+    if with_llm and not settings.llm_configured:
+        raise click.UsageError("--llm needs an LLM: set NIANBAO_LLM_BASE_URL and NIANBAO_LLM_MODEL (see the README).")
     # CI logs are no terminal: rich would wrap the comparison table at 80 columns
     out = console if console.is_terminal else Console(width=max(console.width, 132))
     ok = run(_assistant(settings), paths, console=out, json_out=json_out, corpus_dir=settings.corpus_dir,
-             baselines=baselines, report_dir=report_dir, thresholds=overrides, curve=sweep)
+             baselines=baselines, report_dir=report_dir, thresholds=overrides, curve=sweep, llm=with_llm)
     if not ok:
         raise SystemExit(1)
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from assistant import catalog_engine
-from assistant.answering import PLANS, Answerer, boosted_paragraphs
+from assistant.answering import PLANS, Answerer
 from assistant.config import Settings
 from assistant.embedding import Embedder, load_embedder
 from assistant.errors import QuestionInvalid
@@ -97,7 +97,7 @@ class Assistant:
         report_ids = [r.id for r in candidates]
         answer = answerer.answer(question, report_ids=report_ids, retrieved=retrieved, refusal=refusal)
         if self.llm and use_llm and not refusal:
-            answer = self.llm.review(answerer, question, answer, report_ids=report_ids, boosted=boosted_paragraphs(retrieved))
+            answer = self.llm.review(answerer, question, answer, report_ids=report_ids, retrieved=retrieved)
         answer.question = text
         answer.understanding.question = resolved
         answer.latency_ms = round((time.perf_counter() - started) * 1000, 1)

@@ -11,10 +11,10 @@ import math
 from datetime import UTC, datetime
 from pathlib import Path
 
-from eval.runner import OURS, DatasetResult, fmt_ratio, fmt_threshold, fmt_value, label, metric_rows
+from eval.runner import OURS, OURS_LLM, DatasetResult, fmt_ratio, fmt_threshold, fmt_value, label, metric_rows
 from eval.scoring import categories
 
-COLORS = {OURS: "#2563eb", "langchain": "#f59e0b", "chatchat": "#059669"}
+COLORS = {OURS: "#2563eb", OURS_LLM: "#7c3aed", "langchain": "#f59e0b", "chatchat": "#059669"}
 EXTRA_COLORS = ("#9333ea", "#dc2626", "#0891b2")
 FONT = "'Noto Sans CJK SC','Noto Sans SC','Source Han Sans SC','PingFang SC','Microsoft YaHei','WenQuanYi Micro Hei',sans-serif"
 LATENCY_EDGES = (0, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, math.inf)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel, field_validator
 
-from assistant.answering import Answerer, Evidence, report_ref, units_compatible
+from assistant.answering import Answerer, Evidence, boosted_paragraphs, report_ref, units_compatible
 from assistant.config import Settings
 from assistant.llm.client import ModelFailed, ask_json, chat_model
 from assistant.llm.grounding import CITATION_MARK, check_grounding
@@ -73,10 +73,12 @@ class ModelReview:
         return cls(model, settings.llm_model or "", settings.llm_timeout, settings.llm_below_confidence)
 
     def review(self, answerer: Answerer, question: Question, answer: Answer, *, report_ids: Sequence[str],
-               boosted: set[str]) -> Answer:
-        """The answer, improved by the model where it may be; the extractive one otherwise."""
+               retrieved: Sequence[str]) -> Answer:
+        """The answer, improved by the model where it may be; the extractive one otherwise.
+        ``retrieved``: the paragraph ids retrieval found, best first (as the matcher had them)."""
+        boosted = boosted_paragraphs(retrieved)
         if question.intent == "figure" and question.mode == "single":
-            return self._choose(answerer, question, answer, report_ids, boosted)
+            return self._choose(answerer, question, answer, report_ids, boosted, retrieved)
         if question.intent == "passage" and answer.answered:
             return self._write_passage(answerer, question, answer, report_ids, boosted)
         return answer
@@ -84,7 +86,7 @@ class ModelReview:
     # ---- choose: which figure answers ----------------------------------------------------------
 
     def _choose(self, answerer: Answerer, question: Question, answer: Answer, report_ids: Sequence[str],
-                boosted: set[str]) -> Answer:
+                boosted: set[str], retrieved: Sequence[str]) -> Answer:
         if answer.answered and answer.confidence >= self.below_confidence:
             return answer
         if not report_ids or answerer.unmentioned(question, report_ids):
@@ -108,7 +110,8 @@ class ModelReview:
         if pick.lower() in _NONE:
             if not answer.answered:
                 return self._used(answer, "choose", "accepted", "none of the candidates answers")
-            refused = answerer.refuse(question, "报告中没有找到确切回答这个问题的数字。", answer.understanding, answer.nearest)
+            refused = answerer.refuse(question, "报告中没有找到确切回答这个问题的数字。", answer.understanding,
+                                      answerer.nearest_passages(retrieved))
             return self._used(refused, "choose", "accepted", "none of the candidates answers: the matcher's pick set aside")
         if pick not in by_id:
             return self._used(answer, "choose", "rejected", f"it picked {choice.choice!r}, which is not a candidate")
