@@ -12,12 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-
-
-from assistant.understanding.parse import CONCEPTS, DECISIVE, Question, concepts_in
-from assistant.understanding.terms import Term, covers, opposite_in, part_words, topic_terms, uncovered
 from assistant.retrieval import bigram_tokens
 from assistant.schemas import Answer, Citation, FigureAnswer, ReportRef, Understanding
+from assistant.understanding.parse import CONCEPTS, DECISIVE, Question, concepts_in
+from assistant.understanding.terms import Term, covers, opposite_in, part_words, topic_terms, uncovered
 from ingest.model import Figure, Paragraph, Report, TableCell
 from ingest.numbers import UNITS as _UNIT_NAMES
 from ingest.standard import T3_ROWS, t3_key

@@ -14,11 +14,11 @@ from assistant.embedding import Embedder, load_embedder
 from assistant.errors import QuestionInvalid
 from assistant.index import FileResult, Indexer, Overrides
 from assistant.llm import ModelReview
-from assistant.understanding import Question, needs_previous, resolve_followup, understand
 from assistant.retrieval import FusionRetriever, add_words, hybrid_retriever
 from assistant.schemas import Answer, AskFilters
 from assistant.store import catalog
 from assistant.store.vectors import VectorStore
+from assistant.understanding import Question, needs_previous, resolve_followup, understand
 from ingest.model import Report
 
 

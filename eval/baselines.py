@@ -38,9 +38,9 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from assistant.answering import Answerer
-from assistant.understanding.parse import understand
 from assistant.retrieval import DenseRetriever, FusionRetriever
 from assistant.store.vectors import VectorStore
+from assistant.understanding.parse import understand
 from ingest.model import Chunk, Report
 
 # ChineseRecursiveTextSplitter's separators (regular expressions, kept at the end of a piece).

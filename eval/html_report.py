@@ -11,7 +11,7 @@ import math
 from datetime import UTC, datetime
 from pathlib import Path
 
-from eval.runner import OURS, OURS_LLM, DatasetResult, fmt_ratio, fmt_threshold, fmt_value, label, metric_rows
+from eval.results import OURS, OURS_LLM, DatasetResult, fmt_ratio, fmt_threshold, fmt_value, label, metric_rows
 from eval.scoring import categories
 
 COLORS = {OURS: "#2563eb", OURS_LLM: "#7c3aed", "langchain": "#f59e0b", "chatchat": "#059669"}

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 import re
-from typing import TypeVar
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as DeadlineExceeded
+from typing import TypeVar
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.prompt_values import PromptValue
