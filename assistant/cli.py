@@ -132,6 +132,9 @@ def ask(question: str, as_json: bool, session: str | None, no_history: bool) -> 
     for citation in answer.citations or answer.nearest:
         where = f"{citation.agency} {citation.year} · {' > '.join(citation.section_path)} · {citation.paragraph_id}"
         console.print(f"  [dim]{escape(where)}[/dim]")
+    if answer.llm:
+        console.print(f"  [dim]LLM {escape(answer.llm.model)} ({answer.llm.task}): {answer.llm.outcome}"
+                      f"{' — ' + escape(answer.llm.reason) if answer.llm.reason else ''}[/dim]", highlight=False)
 
 
 @cli.command()

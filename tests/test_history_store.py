@@ -6,6 +6,7 @@ question goes back only to the client that asked it."""
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 
 import pytest
 from alembic import command
@@ -72,13 +73,21 @@ def test_a_database_at_the_first_revision_is_upgraded_without_losing_questions(u
     with engine.begin() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, "0001")
-    store = HistoryStore(engine, b"k")
-    entry_id = store.record(answer(), channel="widget", session="sess-0001")
+    # A question recorded as revision 0001 had it: only the columns that revision created.
+    at_0001 = {c["name"] for c in inspect(engine).get_columns("questions")}
+    row = {"id": "q-recorded-at-0001", "asked_at": datetime(2024, 3, 1), "session": "sess-0001", "channel": "widget",
+           "question": answer().question, "intent": "figure", "mode": "single", "years": "2018", "metric": "",
+           "answered": True, "answer_text": "17件。", "report_ids": "", "citations": "[]",
+           "answer_json": answer().model_dump_json(), "confidence": 0.9, "latency_ms": 1.0}
+    assert set(row) <= at_0001
+    with engine.begin() as conn:
+        conn.execute(questions.insert().values(row))
 
     upgraded = HistoryStore.open(url, b"k")
 
     assert current(upgraded.engine) == head()
-    assert upgraded.get(entry_id).session == "sess-0001"
+    entry = upgraded.get("q-recorded-at-0001")
+    assert entry.session == "sess-0001" and entry.answer_text == "17件。" and entry.llm_outcome is None
 
 
 def test_the_migrations_match_the_tables_the_code_uses(url):
