@@ -41,6 +41,7 @@ class Outcome:
     rank: int | None = None  # 1-based rank of the first retrieved chunk holding the evidence; 0: not retrieved; None: no evidence
     retrieved: list[str] = field(default_factory=list)  # chunk ids, best first
     nearest: list[str] = field(default_factory=list)  # paragraph ids a refusal shows
+    llm: dict | None = None  # what the optional LLM did: task, outcome, reason, model
     error: str = ""
 
     @property
@@ -86,6 +87,7 @@ class Outcome:
             "retrieved": self.retrieved,
             "nearest": self.nearest,
             "latency_ms": self.latency_ms,
+            "llm": self.llm,
             "error": self.error,
         }
 
@@ -159,6 +161,7 @@ def describe(case: Case, answer: Answer, *, system: str, latency_ms: float, repo
         correct=judge(case, answer, report_id=report_id), latency_ms=latency_ms,
         figures=figures, citations=citations, evidence_cited=evidence_cited, rank=rank,
         retrieved=[cid for cid, _, _ in ranked_texts],
+        llm=answer.llm.model_dump() if answer.llm else None,
     )
 
 

@@ -226,15 +226,26 @@ def test_the_evaluation_runs_a_dataset_with_the_model_as_a_row_of_its_own(use_mo
 
     from eval.runner import run
 
-    assistant = use_model("good")
+    dataset = tmp_path / "llm.yaml"
+    dataset.write_text(f"""name: llm
+description: what the model changes
+files: [{SAMPLES}]
+questions:
+  - {{question: "{UNSURE}", expect: {{value: 6800, unit: 人, qualifier: 约}}, category: paraphrased}}
+  - {{question: "{SURE}", expect: {{value: 17, unit: 件}}, category: prose_figure}}
+  - {{question: "{PASSAGE}", expect: {{text: 按季度开展栏目检查}}, category: passage}}
+  - {{question: "2017年清河教育局开了几场新闻发布会?", expect: unanswerable, category: unanswerable}}
+""", encoding="utf-8")
     out = tmp_path / "results.json"
-    run(assistant, [ROOT / "eval" / "datasets" / "samples.yaml"], console=Console(file=open(tmp_path / "log", "w")),
-        json_out=out, llm=True, report_dir=tmp_path / "report")
+    with open(tmp_path / "log", "w") as log:
+        run(use_model("good"), [dataset], console=Console(file=log), json_out=out, llm=True, report_dir=tmp_path / "report")
+
     payload = json.loads(out.read_text(encoding="utf-8"))
-    result = payload["datasets"]["samples"]
-    assert [s["name"] for s in result["systems"]] == ["ours", "ours+llm"]
-    assert payload["llm_model"] == "good"
-    assert result["metrics"]["ours+llm"]["wrong_answers"] == 0
-    assert result["metrics"]["ours+llm"]["accuracy"] >= result["metrics"]["ours"]["accuracy"]
+    result = payload["datasets"]["llm"]
+    assert [s["name"] for s in result["systems"]] == ["ours", "ours+llm"] and payload["llm_model"] == "good"
+    ours, with_llm = result["metrics"]["ours"], result["metrics"]["ours+llm"]
+    assert (ours["accuracy"], with_llm["accuracy"]) == (0.75, 1.0)  # the unsure question, answered from its pick
+    assert with_llm["wrong_answers"] == 0
+    assert [o["llm"]["outcome"] if o.get("llm") else None for o in result["outcomes"]["ours+llm"]] \
+        == ["accepted", None, "accepted", None]
     assert "ours+llm" in (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
-    assert Path(tmp_path / "report" / "index.html").stat().st_size > 0
