@@ -67,12 +67,24 @@ class Settings(BaseSettings):
         "5/minute;50/day", description="Sign-in attempts one client may make on /staff/login (limits syntax)."
     )
     staff_session_hours: float = Field(8, gt=0, description="How long a staff sign-in lasts, in hours.")
+    fetch_columns: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Comma-separated portal report-column URLs `nianbao fetch` follows when given none."
+    )
+    fetch_delay: float = Field(1.0, ge=0, description="Seconds between two requests to the same host (more if robots.txt asks).")
+    fetch_timeout: float = Field(30.0, gt=0, description="Seconds one request may take (connect, and between bytes read).")
 
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
         if isinstance(value, str):
             return [o.strip().rstrip("/") for o in value.split(",") if o.strip()]
+        return value
+
+    @field_validator("fetch_columns", mode="before")
+    @classmethod
+    def _split_columns(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [url.strip() for url in value.split(",") if url.strip()]
         return value
 
     @field_validator("ingest_paths", mode="before")

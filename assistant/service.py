@@ -12,6 +12,7 @@ from assistant.answering import PLANS, Answerer
 from assistant.config import Settings
 from assistant.embedding import Embedder, load_embedder
 from assistant.errors import QuestionInvalid
+from assistant.fetch import PageResult, open_fetcher
 from assistant.index import FileResult, Indexer, Overrides
 from assistant.understanding import Question, needs_previous, resolve_followup, understand
 from assistant.retrieval import FusionRetriever, add_words, hybrid_retriever
@@ -59,6 +60,23 @@ class Assistant:
             return self.indexer.ingest_files(paths, overrides=overrides, on_file=on_file)
         finally:
             self.refresh()  # files indexed before a failure are in the stores: serve them too
+
+    def fetch(self, columns: Sequence[str], *, on_listed=None, on_page=None) -> list[PageResult]:  # type: ignore[no-untyped-def]
+        """Follow report columns (or report page URLs): fetch new and changed reports and index them."""
+        self.indexer.reconcile()
+        try:
+            with open_fetcher(self.settings, engine=self.engine, indexer=self.indexer) as fetcher:
+                listing = fetcher.list_reports(columns)
+                if on_listed:
+                    on_listed(listing)
+                results = list(listing.failures)
+                for url in listing.reports:
+                    results.append(result := fetcher.fetch_report(url))
+                    if on_page:
+                        on_page(result)
+                return results
+        finally:
+            self.refresh()  # reports indexed before a failure are in the stores: serve them too
 
     def remove(self, report_id: str) -> bool:
         removed = self.indexer.remove(report_id)
