@@ -3,23 +3,27 @@ samples (and the shared departments' reports when the corpus is there) and serve
 
 from __future__ import annotations
 
+import hashlib
 import random
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
-from conftest import MODEL_DIR, SAMPLES
+from conftest import SAMPLES
+from langchain_core.embeddings import Embeddings
 from portal_site import Link, Site, list_page, page_of, report_page, serving
 
 import ingest
 from assistant import cli as cli_module
 from assistant.cli import cli
-from assistant.config import get_settings
+from assistant.config import Settings, get_settings
 from assistant.fetch.column import attachment_links, read_list_page
 from assistant.index import Outcome
+from assistant.service import Assistant
 from assistant.store import catalog
 from eval.synthetic import KINDS, make_report
 from ingest.load import load_path
@@ -30,6 +34,28 @@ DELAY = 0.05
 QINGHE_2018 = "./201903/t20190312_10003.htm"
 QINGHE_QUESTION = "2018年清河市教育局共收到多少件政府信息公开申请?"
 MISSING, SLOW, DISALLOWED = "./202311/t20231101_90001.htm", "./202310/t20231001_90002.htm", "./202312/t20231201_90003.htm"
+
+
+class HashingEmbedder(Embeddings):
+    """Character bigrams hashed into 64 dimensions: these tests are about fetching, and the real
+    model costs seconds a report on two cores. Figures are answered from the catalog, not by vectors."""
+
+    name = "hashing-bigrams"
+    dimension = 64
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return [self.embed_query(text) for text in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        vector = np.zeros(self.dimension)
+        for first, second in zip(text, text[1:]):
+            vector[hashlib.blake2b((first + second).encode(), digest_size=2).digest()[0] % self.dimension] += 1
+        norm = np.linalg.norm(vector)
+        return (vector / norm if norm else vector + 1 / np.sqrt(self.dimension)).tolist()
+
+
+def fast_assistant(data_dir: Path, **settings: object) -> Assistant:
+    return Assistant(Settings(data_dir=data_dir, **settings), embedder=HashingEmbedder())  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -116,11 +142,11 @@ def portal():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def run(tmp_path, monkeypatch, embedder):  # type: ignore[no-untyped-def]
+def run(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
     """Invoke `nianbao ARGS…` over a fresh data dir, a short timeout and a small per-host delay."""
     monkeypatch.chdir(tmp_path)  # no stray .env
     monkeypatch.setenv("NIANBAO_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("NIANBAO_MODEL_DIR", str(MODEL_DIR))  # the session's model, already loaded
+    monkeypatch.setattr(cli_module, "_assistant", lambda settings: fast_assistant(settings.data_dir))
     monkeypatch.setenv("NIANBAO_FETCH_DELAY", str(DELAY))
     monkeypatch.setenv("NIANBAO_FETCH_TIMEOUT", str(TIMEOUT))
     monkeypatch.delenv("NIANBAO_FETCH_COLUMNS", raising=False)
@@ -293,9 +319,9 @@ def test_the_page_text_with_the_attachment_tables():
     assert not read.report.table_issues
 
 
-def test_a_changed_page_gives_a_changed_outcome_only_when_its_report_changed(make_assistant, portal):
+def test_a_new_body_that_reads_the_same_leaves_its_report_unchanged(tmp_path, portal):
     """Assistant.fetch, the library call under the command: outcomes per page."""
-    assistant = make_assistant(fetch_delay=0, fetch_timeout=TIMEOUT)
+    assistant = fast_assistant(tmp_path / "data", fetch_delay=0, fetch_timeout=TIMEOUT)
 
     first = {r.url: r.outcome for r in assistant.fetch([portal.url(QINGHE_2018)])}
     qinghe = COLUMN + QINGHE_2018[2:]
@@ -307,7 +333,7 @@ def test_a_changed_page_gives_a_changed_outcome_only_when_its_report_changed(mak
     assert second == {portal.url(QINGHE_2018): (Outcome.UNCHANGED, 1)}
 
 
-def test_the_departments_column(make_assistant, corpus):
+def test_the_departments_column(tmp_path, corpus):
     """The shared departments' reports (real portal pages and archive exports) through a column."""
     site = Site()
     files = sorted((corpus / "departments").glob("*.*"))
@@ -324,7 +350,7 @@ def test_the_departments_column(make_assistant, corpus):
     for number in range(pages):
         site.put(COLUMN + ("index.html" if number == 0 else f"index_{number}.html"),
                  list_page(links[5 * number : 5 * number + 5], page=number, pages=pages))
-    assistant = make_assistant(fetch_delay=0, fetch_timeout=5)
+    assistant = fast_assistant(tmp_path / "data", fetch_delay=0, fetch_timeout=5)
 
     with serving(site) as base:
         results = assistant.fetch([f"{base}{COLUMN}index.html"])
