@@ -86,10 +86,6 @@ def ingest(paths: tuple[Path, ...], agency: str | None, year: int | None, title:
         raise SystemExit(1)
 
 
-# What a fetch did to a report, in the words of its summary.
-_FETCH_LABELS = {"added": "new", "replaced": "changed", "unchanged": "unchanged", "failed": "failed"}
-
-
 @cli.command()
 @click.argument("urls", nargs=-1)
 def fetch(urls: tuple[str, ...]) -> None:
@@ -108,11 +104,15 @@ def fetch(urls: tuple[str, ...]) -> None:
         if not url.startswith(("http://", "https://")):
             raise click.BadParameter(f"{url!r} is not an http(s) URL.", param_hint="URLS")
     results = _fetch(_assistant(settings), columns)
-    if all(r.outcome.value == "failed" for r in results):
+    if all(r.error for r in results):
         raise SystemExit(1)
 
 
 def _fetch(assistant, columns: list[str]) -> list:  # type: ignore[no-untyped-def]
+    from assistant.index import Outcome
+
+    # what a fetch did to a report, in the words of its summary
+    labels = {Outcome.ADDED: "new", Outcome.REPLACED: "changed", Outcome.UNCHANGED: "unchanged", Outcome.FAILED: "failed"}
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("Reading the column lists", total=None)
 
@@ -124,7 +124,7 @@ def _fetch(assistant, columns: list[str]) -> list:  # type: ignore[no-untyped-de
 
         def on_page(result) -> None:  # type: ignore[no-untyped-def]
             progress.advance(task)
-            label = _FETCH_LABELS[result.outcome.value]
+            label = labels[result.outcome]
             if result.error:
                 console.print(f"[red]✗[/red] {escape(result.url)}: {escape(result.error)}", highlight=False)
             else:
@@ -135,8 +135,8 @@ def _fetch(assistant, columns: list[str]) -> list:  # type: ignore[no-untyped-de
 
         results = assistant.fetch(columns, on_listed=on_listed, on_page=on_page)
     summary = Table("outcome", "reports", title="Fetched")
-    for outcome, label in _FETCH_LABELS.items():
-        summary.add_row(label, str(sum(r.outcome.value == outcome for r in results)))
+    for outcome, label in labels.items():
+        summary.add_row(label, str(sum(r.outcome is outcome for r in results)))
     console.print(summary)
     failed = [r for r in results if r.error]
     if failed:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from assistant import catalog_engine
@@ -12,7 +12,7 @@ from assistant.answering import PLANS, Answerer
 from assistant.config import Settings
 from assistant.embedding import Embedder, load_embedder
 from assistant.errors import QuestionInvalid
-from assistant.fetch import PageResult, open_fetcher
+from assistant.fetch import ColumnListing, PageResult, open_fetcher
 from assistant.index import FileResult, Indexer, Overrides
 from assistant.understanding import Question, needs_previous, resolve_followup, understand
 from assistant.retrieval import FusionRetriever, add_words, hybrid_retriever
@@ -61,7 +61,13 @@ class Assistant:
         finally:
             self.refresh()  # files indexed before a failure are in the stores: serve them too
 
-    def fetch(self, columns: Sequence[str], *, on_listed=None, on_page=None) -> list[PageResult]:  # type: ignore[no-untyped-def]
+    def fetch(
+        self,
+        columns: Sequence[str],
+        *,
+        on_listed: Callable[[ColumnListing], None] | None = None,
+        on_page: Callable[[PageResult], None] | None = None,
+    ) -> list[PageResult]:
         """Follow report columns (or report page URLs): fetch new and changed reports and index them."""
         self.indexer.reconcile()
         try:

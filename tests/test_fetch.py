@@ -4,6 +4,7 @@ samples (and the shared departments' reports when the corpus is there) and serve
 from __future__ import annotations
 
 import hashlib
+import json
 import random
 import re
 from dataclasses import dataclass
@@ -61,11 +62,16 @@ def fast_assistant(data_dir: Path, **settings: object) -> Assistant:
 @dataclass(frozen=True)
 class Portal:
     site: Site
-    column_url: str
+    base: str  # http://127.0.0.1:<port>
     expected: dict[str, ingest.Report]  # report page URL → the same report ingested from its file
 
+    @property
+    def column_url(self) -> str:
+        return f"{self.base}{COLUMN}index.html"
+
     def url(self, href: str) -> str:
-        return self.column_url.rsplit("/", 1)[0] + href[1:]
+        """A link of the column's list pages (./202403/t….htm) as a URL."""
+        return f"{self.base}{COLUMN}{href[2:]}"
 
 
 def qingshi_2021():  # type: ignore[no-untyped-def]
@@ -137,8 +143,7 @@ def portal():  # type: ignore[no-untyped-def]
     site = Site()
     expected = build_column(site)
     with serving(site) as base:
-        column_url = f"{base}{COLUMN}index.html"
-        yield Portal(site, column_url, {f"{base}{COLUMN}{href[2:]}": report for href, report in expected.items()})
+        yield Portal(site, base, {f"{base}{COLUMN}{href[2:]}": report for href, report in expected.items()})
 
 
 @pytest.fixture
@@ -360,3 +365,16 @@ def test_the_departments_column(tmp_path, corpus):
         for href, report in expected.items():
             fetched = reports[f"{base}{COLUMN}{href[2:]}"]
             assert figures(fetched) == figures(report), href
+
+
+def test_a_json_list_is_read_for_its_report_pages(tmp_path, portal):
+    """A column whose list a script loads by a JSON call: the call's URL is given as the column."""
+    items = [{"docTitle": "清河市教育局2018年政府信息公开工作年度报告", "docUrl": COLUMN + QINGHE_2018[2:], "pubDate": "2019-03-12"},
+             {"docTitle": "关于春节假期值班安排的通知", "docUrl": "/xxgk/tzgg/202401/t20240105_70001.htm"}]
+    portal.site.put("/api/column/list.json", json.dumps({"code": 0, "data": {"total": 2, "list": items}}, ensure_ascii=False),
+                    "application/json;charset=UTF-8")
+    assistant = fast_assistant(tmp_path / "data", fetch_delay=0, fetch_timeout=TIMEOUT)
+
+    results = assistant.fetch([f"{portal.base}/api/column/list.json"])
+
+    assert [(r.url, r.outcome) for r in results] == [(portal.url(QINGHE_2018), Outcome.ADDED)]

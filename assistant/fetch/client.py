@@ -45,7 +45,7 @@ class Download:
     transferred: bool  # the body came over the network (not a 304, not the stored copy)
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Robots:
     rules: RobotFileParser | None
     error: str = ""  # robots.txt could not be read: nothing is fetched from the host

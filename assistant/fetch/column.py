@@ -4,12 +4,16 @@ Most Chinese government portals run on TRS WCM, whose report column is a set of 
 (``index.html``, ``index_1.html`` … counted by a script call ``createPageHTML(5, 0, "index",
 "html")``) linking report pages ``./202403/t20240308_87885.htm``; a report page links its
 attachments as ``./P020240308….pdf``/``.xls``/``.doc``. Columns built otherwise are followed
-through their 下一页 links and report-title links.
+through their 下一页 links and report-title links. A column that loads its list by a JSON call can
+be followed by giving that call's URL: its report pages are read from the JSON (one call, its own
+paging is not followed).
 """
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import urldefrag, urljoin, urlsplit
@@ -66,6 +70,40 @@ def read_list_page(html: bytes, *, url: str, column_url: str) -> ListPage:
         if (target.startswith(folder) and (trs or titled) and not _is_list_page(path)) or (same_host and trs and titled):
             reports.append(target)
     return ListPage(reports=tuple(reports), pages=tuple(dict.fromkeys(pages)))
+
+
+def is_json(content: bytes, content_type: str) -> bool:
+    return "json" in content_type or content.lstrip()[:1] in (b"{", b"[")
+
+
+def read_json_list(content: bytes, *, url: str) -> ListPage:
+    """The report pages a JSON list names: in each object that holds a report title, its page links
+    ({"title": "某局2023年…年度报告", "url": "./202401/t20240130_1.htm"})."""
+    try:
+        data = json.loads(content.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return ListPage(reports=(), pages=())
+    reports: list[str] = []
+    for item in _json_objects(data):
+        texts = [value for value in item.values() if isinstance(value, str)]
+        titled = any(_REPORT_TITLE.search(text) for text in texts)
+        if not titled:
+            continue
+        for text in texts:
+            target = _absolute(url, text) if re.search(r"\.s?html?$", text.strip(), re.IGNORECASE) else ""
+            if target:
+                reports.append(target)
+    return ListPage(reports=tuple(dict.fromkeys(reports)), pages=())
+
+
+def _json_objects(data: object) -> Iterator[dict[str, object]]:
+    if isinstance(data, dict):
+        yield data
+        for value in data.values():
+            yield from _json_objects(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _json_objects(value)
 
 
 def attachment_links(html: bytes, *, url: str) -> tuple[str, ...]:

@@ -4,17 +4,18 @@ index page + attachments as one report through the Indexer (all or nothing, idem
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import ingest
 from assistant.fetch.client import Download, FetchError, Freshness, PoliteClient
-from assistant.fetch.column import attachment_links, is_report_page, read_list_page, url_suffix
+from assistant.fetch.column import attachment_links, is_json, is_report_page, read_json_list, read_list_page, url_suffix
 from assistant.index import Indexer, Outcome
 from ingest.errors import IngestError, UnsupportedFormat
 
 MAX_LIST_PAGES = 200  # per column: a runaway page counter stops here
-_HTML_SUFFIXES = (".html", ".htm")
+_HTML_SUFFIXES = (".html", ".htm")  # what the HTML loader reads
+_PAGE_SUFFIXES = (*_HTML_SUFFIXES, ".shtml", "")  # what a portal page is called (a folder URL has none)
 
 
 @dataclass(frozen=True)
@@ -37,15 +38,20 @@ class ColumnListing:
     list_pages: int = 0  # list pages read
 
 
-@dataclass
 class Fetcher:
-    client: PoliteClient
-    indexer: Indexer
-    max_list_pages: int = MAX_LIST_PAGES
-    _report_pages: dict[str, str] = field(default_factory=dict)  # report id → the page that gave it, this run
+    """One run over some columns: walks their list pages and indexes their reports."""
+
+    def __init__(self, client: PoliteClient, indexer: Indexer, *, max_list_pages: int = MAX_LIST_PAGES) -> None:
+        self.client = client
+        self.indexer = indexer
+        self.max_list_pages = max_list_pages
+        self._report_pages: dict[str, str] = {}  # report id → the page that gave it in this run
 
     def list_reports(self, columns: Sequence[str]) -> ColumnListing:
-        """Walk every column's list pages (page counter and 下一页 links) and collect the report pages."""
+        """Walk every column's list pages (page counter and 下一页 links) and collect the report pages.
+
+        A column URL that answers JSON is read as a list of report pages; a report page URL is taken as it is.
+        """
         reports: dict[str, None] = {}
         failures: list[PageResult] = []
         read = 0
@@ -63,7 +69,10 @@ class Fetcher:
                     failures.append(PageResult(url, Outcome.FAILED, error=f"list page: {exc}"))
                     continue
                 read += 1
-                listing = read_list_page(page.content, url=page.final_url, column_url=column)
+                if is_json(page.content, page.content_type):
+                    listing = read_json_list(page.content, url=page.final_url)
+                else:
+                    listing = read_list_page(page.content, url=page.final_url, column_url=column)
                 reports.update(dict.fromkeys(listing.reports))
                 fresh = [p for p in listing.pages if p not in seen]
                 seen.update(fresh)
@@ -71,7 +80,8 @@ class Fetcher:
             if len(reports) == found and len(failures) == failed:
                 failures.append(PageResult(column, Outcome.FAILED, error=(
                     "no report pages are linked from this column's list pages; if its list is loaded by "
-                    "JavaScript (a JSON call), give the report pages' URLs instead"
+                    "JavaScript, give the URL of the JSON call it makes (browser developer tools, Network) "
+                    "or the report pages' URLs instead"
                 )))  # fmt: skip
         return ColumnListing(tuple(reports), tuple(failures), read)
 
@@ -115,7 +125,7 @@ class Fetcher:
 
 
 def _is_html(download: Download) -> bool:
-    return "html" in download.content_type or url_suffix(download.final_url) in _HTML_SUFFIXES + (".shtml", "")
+    return "html" in download.content_type or url_suffix(download.final_url) in _PAGE_SUFFIXES
 
 
 def _page_name(page: Download) -> str:
