@@ -144,7 +144,8 @@ def _fetch(assistant, columns: list[str]) -> list:  # type: ignore[no-untyped-de
         for result in failed:
             why.add_row(escape(result.url), escape(result.error))
         console.print(why)
-    console.print(f"{sum(r.downloaded for r in results)} files downloaded (pages and files not modified since the last fetch are not).")
+    downloaded = sum(r.downloaded for r in results)
+    console.print(f"Downloaded {downloaded} report pages and attachments (none that had not changed since the last fetch).")
     return results
 
 

@@ -23,6 +23,7 @@ from assistant import cli as cli_module
 from assistant.cli import cli
 from assistant.config import Settings, get_settings
 from assistant.fetch.column import attachment_links, read_list_page
+from assistant.fetch.originals import Originals
 from assistant.index import Outcome
 from assistant.service import Assistant
 from assistant.store import catalog
@@ -222,7 +223,7 @@ def test_a_second_run_downloads_nothing_and_a_changed_page_replaces_its_report(r
     assert summary(again.output) == {"new": 0, "changed": 0, "unchanged": 6, "failed": 3}, again.output
     bodies = [hit.path for hit in portal.site.hits_since(mark) if hit.status == 200]
     assert bodies == [COLUMN + SLOW[2:]], bodies  # only the page that times out again
-    assert "0 files downloaded" in again.output
+    assert "Downloaded 0 report pages and attachments" in again.output
 
     qinghe = COLUMN + QINGHE_2018[2:]
     portal.site.put(qinghe, portal.site.files[qinghe].body.decode("utf-8").replace("政府信息公开申请17件", "政府信息公开申请19件"))
@@ -378,3 +379,24 @@ def test_a_json_list_is_read_for_its_report_pages(tmp_path, portal):
     results = assistant.fetch([f"{portal.base}/api/column/list.json"])
 
     assert [(r.url, r.outcome) for r in results] == [(portal.url(QINGHE_2018), Outcome.ADDED)]
+
+
+def test_the_page_tables_win_over_an_attached_copy_of_the_report():
+    """A full page with its tables and the same report attached as .docx: one reading, not two."""
+    qingshi = qingshi_2021()
+    page = qingshi.html_bytes()
+
+    read = ingest.read_bundle(page, page_name="t1.htm", source="http://h/t1.htm",
+                              attachments=[ingest.Attachment(qingshi.docx(), "http://h/P1.docx")])
+
+    assert figures(read.report) == figures(ingest.read_bytes(page, filename="t1.htm"))
+
+
+@pytest.mark.parametrize(("url", "path"), [
+    ("http://h.gov.cn/xxgk/nb/202401/P0202401.pdf", "h.gov.cn/xxgk/nb/202401/P0202401.pdf"),
+    ("http://h.gov.cn:8080/xxgk/nb/", "h.gov.cn_8080/xxgk/nb/index.html"),
+    ("http://h.gov.cn/api/list.json?page=2", "h.gov.cn/api/list__"),
+    ("http://h.gov.cn/a/../../etc/passwd", "h.gov.cn/a/etc/passwd"),  # never outside the host's folder
+])
+def test_where_an_original_is_kept(url, path):
+    assert Originals.relative_path(url).as_posix().startswith(path)

@@ -54,13 +54,11 @@ class _Robots:
 class PoliteClient:
     """GET with robots.txt, a per-host delay and conditional requests; use it as a context manager."""
 
-    def __init__(self, originals: Originals, *, delay: float, timeout: float, transport: httpx.BaseTransport | None = None) -> None:
+    def __init__(self, originals: Originals, *, delay: float, timeout: float) -> None:
         self.originals = originals
         self.delay = delay
         self.timeout = timeout
-        self._client = httpx.Client(
-            headers={"User-Agent": USER_AGENT}, timeout=timeout, follow_redirects=True, transport=transport
-        )
+        self._client = httpx.Client(headers={"User-Agent": USER_AGENT}, timeout=timeout, follow_redirects=True)
         self._last_request: dict[str, float] = {}  # host → when its last response ended (monotonic)
         self._robots: dict[str, _Robots] = {}
 
@@ -95,16 +93,27 @@ class PoliteClient:
         if response.status_code == 304 and stored:
             return self._from_store(stored)
         if response.status_code != 200:
-            raise FetchError(url, f"{response.status_code} {response.reason_phrase}".strip(), status=response.status_code)
+            status = response.status_code
+            raise FetchError(url, f"{status} {response.reason_phrase}".strip(), status=status)
         saved = self.originals.save(
-            url, body, final_url=str(response.url), etag=response.headers.get("ETag", ""),
-            last_modified=response.headers.get("Last-Modified", ""), content_type=response.headers.get("Content-Type", ""),
-        )  # fmt: skip
-        freshness = Freshness.NEW if stored is None else Freshness.UNCHANGED if stored.sha256 == saved.sha256 else Freshness.CHANGED
+            url,
+            body,
+            final_url=str(response.url),
+            etag=response.headers.get("ETag", ""),
+            last_modified=response.headers.get("Last-Modified", ""),
+            content_type=response.headers.get("Content-Type", ""),
+        )
+        if stored is None:
+            freshness = Freshness.NEW
+        else:
+            freshness = Freshness.UNCHANGED if stored.sha256 == saved.sha256 else Freshness.CHANGED
         return Download(url, str(response.url), body, saved.content_type, freshness, transferred=True)
 
     def _from_store(self, stored: StoredFile) -> Download:
-        return Download(stored.url, stored.final_url, stored.path.read_bytes(), stored.content_type, Freshness.UNCHANGED, transferred=False)
+        content = stored.path.read_bytes()
+        return Download(
+            stored.url, stored.final_url, content, stored.content_type, Freshness.UNCHANGED, transferred=False
+        )
 
     def _request(self, url: str, headers: dict[str, str]) -> tuple[httpx.Response, bytes]:
         host = urlsplit(url).netloc

@@ -28,7 +28,8 @@ _NEXT_PAGE = re.compile(r"^\s*(?:下一页|下页|后一页)\s*$")
 _REPORT_TITLE = re.compile(r"(?:19|20)\d{2}\s*年.*(?:报告|年报)")
 # Files portals attach to a report page; links to other pages (.htm) are not attachments.
 ATTACHMENT_SUFFIXES = frozenset(
-    {".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".et", ".txt", ".rtf", ".ofd", ".jpg", ".jpeg", ".png", ".zip", ".rar"}
+    {".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".et", ".txt", ".rtf", ".ofd"}
+    | {".jpg", ".jpeg", ".png", ".zip", ".rar"}
 )
 
 
@@ -67,7 +68,8 @@ def read_list_page(html: bytes, *, url: str, column_url: str) -> ListPage:
         trs = bool(TRS_DOCUMENT.search(path))
         titled = bool(_REPORT_TITLE.search(" ".join([link.get_text(), str(link.get("title", ""))])))
         same_host = urlsplit(target).netloc == urlsplit(url).netloc
-        if (target.startswith(folder) and (trs or titled) and not _is_list_page(path)) or (same_host and trs and titled):
+        in_column = target.startswith(folder) and not _is_list_page(path)
+        if (in_column and (trs or titled)) or (same_host and trs and titled):
             reports.append(target)
     return ListPage(reports=tuple(reports), pages=tuple(dict.fromkeys(pages)))
 

@@ -50,11 +50,12 @@ class Fetcher:
     def list_reports(self, columns: Sequence[str]) -> ColumnListing:
         """Walk every column's list pages (page counter and 下一页 links) and collect the report pages.
 
-        A column URL that answers JSON is read as a list of report pages; a report page URL is taken as it is.
+        A column URL that answers JSON is read as a list of report pages; a report page URL is taken
+        as it is.
         """
         reports: dict[str, None] = {}
         failures: list[PageResult] = []
-        read = 0
+        pages_read = 0
         for column in columns:
             if is_report_page(column):  # a report page given directly
                 reports[column] = None
@@ -68,7 +69,7 @@ class Fetcher:
                 except FetchError as exc:
                     failures.append(PageResult(url, Outcome.FAILED, error=f"list page: {exc}"))
                     continue
-                read += 1
+                pages_read += 1
                 if is_json(page.content, page.content_type):
                     listing = read_json_list(page.content, url=page.final_url)
                 else:
@@ -83,7 +84,7 @@ class Fetcher:
                     "JavaScript, give the URL of the JSON call it makes (browser developer tools, Network) "
                     "or the report pages' URLs instead"
                 )))  # fmt: skip
-        return ColumnListing(tuple(reports), tuple(failures), read)
+        return ColumnListing(tuple(reports), tuple(failures), pages_read)
 
     def fetch_report(self, url: str) -> PageResult:
         """Fetch one report page and its attachments and index them as one report."""
@@ -109,8 +110,8 @@ class Fetcher:
         report = read.report
         earlier = self._report_pages.setdefault(report.id, url)
         if earlier != url:  # two pages of one agency and year would replace each other on every run
-            return PageResult(url, Outcome.FAILED, report.id, report.meta.title, downloaded=downloaded,
-                              error=f"the same report ({report.meta.agency} {report.meta.year}) as {earlier}; kept that one")
+            error = f"the same report ({report.meta.agency} {report.meta.year}) as {earlier}; kept that one"
+            return PageResult(url, Outcome.FAILED, report.id, report.meta.title, error=error, downloaded=downloaded)
         return PageResult(
             url, self.indexer.index(report), report.id, report.meta.title,
             skipped=tuple(skipped) + read.skipped, downloaded=downloaded,

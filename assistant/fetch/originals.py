@@ -60,7 +60,14 @@ class Originals:
         )  # fmt: skip
 
     def save(
-        self, url: str, content: bytes, *, final_url: str, etag: str = "", last_modified: str = "", content_type: str = ""
+        self,
+        url: str,
+        content: bytes,
+        *,
+        final_url: str,
+        etag: str = "",
+        last_modified: str = "",
+        content_type: str = "",
     ) -> StoredFile:
         relative = self.relative_path(url)
         path = self.root / relative
@@ -69,12 +76,13 @@ class Originals:
         draft.write_bytes(content)
         os.replace(draft, path)
         digest = hashlib.sha256(content).hexdigest()
+        now = datetime.now(UTC).isoformat(timespec="seconds")
         with self.engine.begin() as conn:
             conn.execute(delete(fetched).where(fetched.c.url == url))
             conn.execute(
                 insert(fetched).values(
                     url=url, final_url=final_url, path=relative.as_posix(), etag=etag, last_modified=last_modified,
-                    content_type=content_type, sha256=digest, fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                    content_type=content_type, sha256=digest, fetched_at=now,
                 )
             )  # fmt: skip
         return StoredFile(url, final_url, path, etag, last_modified, content_type, digest)
