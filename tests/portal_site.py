@@ -46,6 +46,7 @@ class Hit:
 class Site:
     files: dict[str, SiteFile] = field(default_factory=dict)
     slow: set[str] = field(default_factory=set)  # paths that answer after SLOW_SECONDS
+    etags: bool = True  # False: a server that sends only Last-Modified
     hits: list[Hit] = field(default_factory=list)
     _clock: float = 1_700_000_000.0
 
@@ -85,7 +86,8 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
             body = b"<html><body><h1>404 Not Found</h1></body></html>" if file is None else file.body
             self.send_response(status)
             if file is not None:
-                self.send_header("ETag", file.etag)
+                if site.etags:
+                    self.send_header("ETag", file.etag)
                 self.send_header("Last-Modified", formatdate(file.modified, usegmt=True))
             if status == 304:
                 self.end_headers()

@@ -108,12 +108,12 @@ def build_column(site: Site) -> dict[str, ingest.Report]:
         document = load_path(SAMPLES / name)
         add(href, document.title, page_of(document), ingest.read_path(SAMPLES / name))
 
-    # The whole report in a .docx under a page that only says 详见附件, and a statistics table in .xls
-    # (a format read once the .xls loader is merged; until then it is left out, saying why).
+    # The whole report in a .docx under a page that only says 详见附件, and an archive no loader reads
+    # (left out, saying why; not even downloaded).
     docx = SAMPLES / "qinghe-jyj-2017.docx"
     title = "清河市教育局2017年政府信息公开工作年度报告"
     stub = report_page(title, published="2018-03-01", publisher="清河市教育局", paragraphs=[f"{title}全文详见附件。"],
-                       attachments=[("./P020180301512345.docx", f"{title}.docx"), ("./P020180301512346.xls", "统计表.xls")])
+                       attachments=[("./P020180301512345.docx", f"{title}.docx"), ("./P020180301512346.rar", "附件.rar")])
     add("./201803/t20180301_10004.htm", title, stub, ingest.read_path(docx))
     site.put(COLUMN + "201803/P020180301512345.docx", docx.read_bytes(), "application/octet-stream")
 
@@ -201,7 +201,8 @@ def test_fetch_ingests_every_report_of_the_column_with_its_figures(run, portal, 
     assert "404 Not Found" in failure_line(fetched.output, portal.url(MISSING))
     assert "timed out after 0.3 s" in failure_line(fetched.output, portal.url(SLOW))
     assert "robots.txt" in failure_line(fetched.output, portal.url(DISALLOWED))
-    assert "P020180301512346.xls: unsupported file format '.xls'" in fetched.output
+    assert "P020180301512346.rar: unsupported file format '.rar'" in fetched.output
+    assert COLUMN + "201803/P020180301512346.rar" not in {hit.path for hit in portal.site.hits}
     hits = portal.site.hits
     assert COLUMN + DISALLOWED[2:] not in {hit.path for hit in hits}
     assert hits[0].path == "/robots.txt"
@@ -400,3 +401,15 @@ def test_the_page_tables_win_over_an_attached_copy_of_the_report():
 ])
 def test_where_an_original_is_kept(url, path):
     assert Originals.relative_path(url).as_posix().startswith(path)
+
+
+def test_last_modified_alone_makes_the_next_request_conditional(tmp_path, portal):
+    portal.site.etags = False
+    assistant = fast_assistant(tmp_path / "data", fetch_delay=0, fetch_timeout=TIMEOUT)
+    assistant.fetch([portal.url(QINGHE_2018)])
+    mark = len(portal.site.hits)
+
+    results = assistant.fetch([portal.url(QINGHE_2018)])
+
+    assert [(r.outcome, r.downloaded) for r in results] == [(Outcome.UNCHANGED, 0)]
+    assert {hit.status for hit in portal.site.hits_since(mark)} == {304}  # robots.txt and the page
