@@ -413,3 +413,19 @@ def test_last_modified_alone_makes_the_next_request_conditional(tmp_path, portal
 
     assert [(r.outcome, r.downloaded) for r in results] == [(Outcome.UNCHANGED, 0)]
     assert {hit.status for hit in portal.site.hits_since(mark)} == {304}  # robots.txt and the page
+
+
+def test_an_attachment_behind_a_download_script_is_found_by_the_file_it_names(tmp_path, portal):
+    docx = SAMPLES / "qinghe-jyj-2017.docx"
+    title = "清河市教育局2017年政府信息公开工作年度报告"
+    href = "/module/download/downfile.jsp?classid=0&filename=1803011234.docx"
+    page = report_page(title, published="2018-03-01", publisher="清河市教育局", paragraphs=[f"{title}全文详见附件。"])
+    portal.site.put(COLUMN + "201803/t20180301_20001.htm", page.replace("</body>", f'<a href="{href}">附件</a></body>'))
+    portal.site.put("/module/download/downfile.jsp", docx.read_bytes(), "application/octet-stream")
+    assistant = fast_assistant(tmp_path / "data", fetch_delay=0, fetch_timeout=TIMEOUT)
+
+    (result,) = assistant.fetch([portal.url("./201803/t20180301_20001.htm")])
+
+    assert (result.outcome, result.skipped, result.downloaded) == (Outcome.ADDED, (), 2)
+    (report,) = assistant.reports
+    assert figures(report) == figures(ingest.read_path(docx))

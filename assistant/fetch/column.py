@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import parse_qsl, urldefrag, urljoin, urlsplit
 
 from bs4 import BeautifulSoup
 
@@ -112,7 +112,18 @@ def attachment_links(html: bytes, *, url: str) -> tuple[str, ...]:
     """The files a report page links (by suffix, see ATTACHMENT_SUFFIXES), in page order, without repeats."""
     soup = BeautifulSoup(html, "lxml")
     links = (_absolute(url, str(a["href"])) for a in soup.find_all("a", href=True))
-    return tuple(dict.fromkeys(link for link in links if link and url_suffix(link) in ATTACHMENT_SUFFIXES))
+    return tuple(dict.fromkeys(link for link in links if link and attachment_name(link)))
+
+
+def attachment_name(url: str) -> str:
+    """The file an attachment link names: its path's (./P020….pdf), or a query value's as download
+    scripts have it (downfile.jsp?filename=2401.pdf); "" when it names no attachment file."""
+    parts = urlsplit(url)
+    for candidate in (parts.path, *(value for _, value in parse_qsl(parts.query))):
+        name = PurePosixPath(candidate).name
+        if PurePosixPath(name).suffix.lower() in ATTACHMENT_SUFFIXES:
+            return name
+    return ""
 
 
 def url_suffix(url: str) -> str:

@@ -5,11 +5,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
 import ingest
 from assistant.fetch.client import Download, FetchError, Freshness, PoliteClient
-from assistant.fetch.column import attachment_links, is_json, is_report_page, read_json_list, read_list_page, url_suffix
+from assistant.fetch.column import (
+    attachment_links,
+    attachment_name,
+    is_json,
+    is_report_page,
+    read_json_list,
+    read_list_page,
+    url_suffix,
+)
 from assistant.index import Indexer, Outcome
 from ingest.errors import IngestError, UnsupportedFormat
 
@@ -100,7 +109,7 @@ class Fetcher:
                 skipped.append(f"{link}: {exc}" if isinstance(exc, FetchError) else str(exc))
                 continue
             downloaded += attachment.transferred
-            attachments.append(ingest.Attachment(attachment.content, _file_name(link)))
+            attachments.append(ingest.Attachment(attachment.content, _loader_name(link)))
         try:
             read = ingest.read_bundle(
                 page.content, page_name=_page_name(page), attachments=attachments, source=url
@@ -118,8 +127,9 @@ class Fetcher:
         )  # fmt: skip
 
     def _attachment(self, url: str, *, page_unchanged: bool) -> Download:
-        if url_suffix(url) not in ingest.SUPPORTED_SUFFIXES:
-            raise UnsupportedFormat(url_suffix(url), filename=url)  # not downloaded: it could not be read
+        suffix = PurePosixPath(attachment_name(url)).suffix.lower()
+        if suffix not in ingest.SUPPORTED_SUFFIXES:
+            raise UnsupportedFormat(suffix, filename=url)  # not downloaded: it could not be read
         # Portals give a new upload a new name (P020…), so an unchanged page's attachments are the stored ones.
         stored = self.client.stored(url) if page_unchanged else None
         return stored or self.client.get(url)
@@ -138,6 +148,13 @@ def _page_name(page: Download) -> str:
 
 
 def _file_name(url: str) -> str:
-    """An attachment is named by its URL without the query, so its suffix gives the format."""
+    """A URL without its query, so that its suffix gives the format."""
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}{parts.path}"
+
+
+def _loader_name(link: str) -> str:
+    """An attachment's name for the loaders, whose suffix gives the format: its URL, and the file a
+    download script's query names after a # (…/downfile.jsp?filename=2401.pdf#2401.pdf)."""
+    name = attachment_name(link)
+    return _file_name(link) if urlsplit(link).path.endswith(name) else f"{link}#{name}"
