@@ -429,3 +429,16 @@ def test_an_attachment_behind_a_download_script_is_found_by_the_file_it_names(tm
     assert (result.outcome, result.skipped, result.downloaded) == (Outcome.ADDED, (), 2)
     (report,) = assistant.reports
     assert figures(report) == figures(ingest.read_path(docx))
+
+
+def test_a_page_corrected_to_another_year_replaces_its_old_report(tmp_path, portal):
+    mochuan = COLUMN + "202101/t20210118_10005.htm"
+    assistant = fast_assistant(tmp_path / "data", fetch_delay=0, fetch_timeout=TIMEOUT)
+    assistant.fetch([portal.url("./202101/t20210118_10005.htm")])
+    page = portal.site.files[mochuan].body.decode("utf-8")
+    portal.site.put(mochuan, page.replace("墨川市民政局2020年政府信息公开", "墨川市民政局2021年政府信息公开"))
+
+    (result,) = assistant.fetch([portal.url("./202101/t20210118_10005.htm")])
+
+    assert result.outcome is Outcome.REPLACED
+    assert [(r.meta.agency, r.meta.year) for r in assistant.reports] == [("墨川市民政局", 2021)]

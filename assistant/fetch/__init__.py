@@ -29,4 +29,4 @@ def open_fetcher(settings: Settings, *, engine: Engine, indexer: Indexer) -> Ite
     """A Fetcher whose downloads go to ``data_dir/fetched`` and whose record is in the catalog database."""
     originals = Originals(engine, settings.data_dir / "fetched")
     with PoliteClient(originals, delay=settings.fetch_delay, timeout=settings.fetch_timeout) as client:
-        yield Fetcher(client, indexer)
+        yield Fetcher(client, indexer, originals)

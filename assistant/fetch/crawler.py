@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import ingest
 from assistant.fetch.client import Download, FetchError, Freshness, PoliteClient
+from assistant.fetch.originals import Originals
 from assistant.fetch.column import (
     attachment_links,
     attachment_name,
@@ -50,9 +51,12 @@ class ColumnListing:
 class Fetcher:
     """One run over some columns: walks their list pages and indexes their reports."""
 
-    def __init__(self, client: PoliteClient, indexer: Indexer, *, max_list_pages: int = MAX_LIST_PAGES) -> None:
+    def __init__(
+        self, client: PoliteClient, indexer: Indexer, originals: Originals, *, max_list_pages: int = MAX_LIST_PAGES
+    ) -> None:
         self.client = client
         self.indexer = indexer
+        self.originals = originals
         self.max_list_pages = max_list_pages
         self._report_pages: dict[str, str] = {}  # report id → the page that gave it in this run
 
@@ -121,10 +125,13 @@ class Fetcher:
         if earlier != url:  # two pages of one agency and year would replace each other on every run
             error = f"the same report ({report.meta.agency} {report.meta.year}) as {earlier}; kept that one"
             return PageResult(url, Outcome.FAILED, report.id, report.meta.title, error=error, downloaded=downloaded)
+        outcome = self.indexer.index(report)
+        if orphan := self.originals.move_report(url, report.id):
+            self.indexer.remove(orphan)  # the page was corrected to another agency or year: its old reading goes
+            outcome = Outcome.REPLACED
         return PageResult(
-            url, self.indexer.index(report), report.id, report.meta.title,
-            skipped=tuple(skipped) + read.skipped, downloaded=downloaded,
-        )  # fmt: skip
+            url, outcome, report.id, report.meta.title, skipped=tuple(skipped) + read.skipped, downloaded=downloaded
+        )
 
     def _attachment(self, url: str, *, page_unchanged: bool) -> Download:
         suffix = PurePosixPath(attachment_name(url)).suffix.lower()

@@ -1,6 +1,7 @@
 """The downloaded files, kept as they came under ``data_dir/fetched/<host>/<path>``, and the record
 of where each came from (a ``fetched`` table in the catalog database): its URL, the validators
-(ETag, Last-Modified) for the next conditional request, and its SHA-256."""
+(ETag, Last-Modified) for the next conditional request, and its SHA-256. Table ``page_reports``
+remembers which report each report page gave, so a page that now gives another one replaces it."""
 
 from __future__ import annotations
 
@@ -26,6 +27,14 @@ fetched = Table(
     Column("content_type", Text, nullable=False, default=""),
     Column("sha256", String(64), nullable=False),
     Column("fetched_at", String(32), nullable=False),
+)
+
+
+page_reports = Table(
+    "page_reports",
+    metadata,
+    Column("url", Text, primary_key=True),
+    Column("report_id", String(64), nullable=False),
 )
 
 
@@ -86,6 +95,18 @@ class Originals:
                 )
             )  # fmt: skip
         return StoredFile(url, final_url, path, etag, last_modified, content_type, digest)
+
+    def move_report(self, page_url: str, report_id: str) -> str | None:
+        """Record that ``page_url`` gives ``report_id``; returns the report it gave before when no
+        page gives that one any more (the page now reads as another agency or year)."""
+        with self.engine.begin() as conn:
+            previous = conn.execute(select(page_reports.c.report_id).where(page_reports.c.url == page_url)).scalar()
+            conn.execute(delete(page_reports).where(page_reports.c.url == page_url))
+            conn.execute(insert(page_reports).values(url=page_url, report_id=report_id))
+            if previous in (None, report_id):
+                return None
+            still_given = conn.execute(select(page_reports.c.url).where(page_reports.c.report_id == previous)).first()
+        return None if still_given else previous
 
     @staticmethod
     def relative_path(url: str) -> PurePosixPath:
