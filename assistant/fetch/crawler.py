@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 
 import ingest
 from assistant.fetch.client import Download, FetchError, Freshness, PoliteClient
-from assistant.fetch.originals import Originals
 from assistant.fetch.column import (
     attachment_links,
     attachment_name,
@@ -20,6 +19,7 @@ from assistant.fetch.column import (
     read_list_page,
     url_suffix,
 )
+from assistant.fetch.originals import Originals
 from assistant.index import Indexer, Outcome
 from ingest.errors import IngestError, UnsupportedFormat
 
