@@ -152,7 +152,7 @@ def run(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
     """Invoke `nianbao ARGS…` over a fresh data dir, a short timeout and a small per-host delay."""
     monkeypatch.chdir(tmp_path)  # no stray .env
     monkeypatch.setenv("NIANBAO_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setattr(cli_module, "_assistant", lambda settings: fast_assistant(settings.data_dir))
+    monkeypatch.setattr(cli_module, "_assistant", lambda settings: Assistant(settings, embedder=HashingEmbedder()))
     monkeypatch.setenv("NIANBAO_FETCH_DELAY", str(DELAY))
     monkeypatch.setenv("NIANBAO_FETCH_TIMEOUT", str(TIMEOUT))
     monkeypatch.delenv("NIANBAO_FETCH_COLUMNS", raising=False)
