@@ -87,6 +87,69 @@ def ingest(paths: tuple[Path, ...], agency: str | None, year: int | None, title:
 
 
 @cli.command()
+@click.argument("urls", nargs=-1)
+def fetch(urls: tuple[str, ...]) -> None:
+    """Follow portal report columns: download new and changed reports with their attachments, ingest them.
+
+    \b
+    URLS are column list pages (…/zfxxgknb/index.html) or report pages; default: NIANBAO_FETCH_COLUMNS.
+    Exits 1 only when every report failed (or none was found).
+    """
+    settings = get_settings()
+    columns = list(urls) or settings.fetch_columns
+    if not columns:
+        raise click.UsageError("Give a column URL (nianbao fetch https://www.example.gov.cn/zwgk/zfxxgknb/index.html) "
+                               "or set NIANBAO_FETCH_COLUMNS.")
+    for url in columns:
+        if not url.startswith(("http://", "https://")):
+            raise click.BadParameter(f"{url!r} is not an http(s) URL.", param_hint="URLS")
+    results = _fetch(_assistant(settings), columns)
+    if all(r.error for r in results):
+        raise SystemExit(1)
+
+
+def _fetch(assistant, columns: list[str]) -> list:  # type: ignore[no-untyped-def]
+    from assistant.index import Outcome
+
+    # what a fetch did to a report, in the words of its summary
+    labels = {Outcome.ADDED: "new", Outcome.REPLACED: "changed", Outcome.UNCHANGED: "unchanged", Outcome.FAILED: "failed"}
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("Reading the column lists", total=None)
+
+        def on_listed(listing) -> None:  # type: ignore[no-untyped-def]
+            progress.update(task, description="Fetching reports", total=len(listing.reports), completed=0)
+            console.print(f"{len(listing.reports)} report pages found on {listing.list_pages} list pages.")
+            for failure in listing.failures:
+                console.print(f"[red]✗[/red] {escape(failure.url)}: {escape(failure.error)}", highlight=False)
+
+        def on_page(result) -> None:  # type: ignore[no-untyped-def]
+            progress.advance(task)
+            label = labels[result.outcome]
+            if result.error:
+                console.print(f"[red]✗[/red] {escape(result.url)}: {escape(result.error)}", highlight=False)
+            else:
+                console.print(f"[green]✓[/green] {label:9} {result.report_id}  {escape(result.title)}  [dim]{escape(result.url)}[/dim]",
+                              highlight=False)
+            for skipped in result.skipped:
+                console.print(f"  [yellow]attachment left out[/yellow] {escape(skipped)}", highlight=False)
+
+        results = assistant.fetch(columns, on_listed=on_listed, on_page=on_page)
+    summary = Table("outcome", "reports", title="Fetched")
+    for outcome, label in labels.items():
+        summary.add_row(label, str(sum(r.outcome is outcome for r in results)))
+    console.print(summary)
+    failed = [r for r in results if r.error]
+    if failed:
+        why = Table("failed", "why")
+        for result in failed:
+            why.add_row(escape(result.url), escape(result.error))
+        console.print(why)
+    downloaded = sum(r.downloaded for r in results)
+    console.print(f"Downloaded {downloaded} report pages and attachments (none that had not changed since the last fetch).")
+    return results
+
+
+@cli.command()
 @click.argument("report_id")
 def remove(report_id: str) -> None:
     """Remove one report (by id, see `nianbao reports`) from both stores."""

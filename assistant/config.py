@@ -82,12 +82,24 @@ class Settings(BaseSettings):
     llm_json_mode: bool = Field(
         True, description="Ask the endpoint for JSON output (response_format json_object); off for servers without it."
     )
+    fetch_columns: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Comma-separated portal report-column URLs `nianbao fetch` follows when given none."
+    )
+    fetch_delay: float = Field(1.0, ge=0, description="Seconds between two requests to the same host (more if robots.txt asks).")
+    fetch_timeout: float = Field(30.0, gt=0, description="Seconds one request may take (connect, and between bytes read).")
 
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
         if isinstance(value, str):
             return [o.strip().rstrip("/") for o in value.split(",") if o.strip()]
+        return value
+
+    @field_validator("fetch_columns", mode="before")
+    @classmethod
+    def _split_columns(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [url.strip() for url in value.split(",") if url.strip()]
         return value
 
     @field_validator("ingest_paths", mode="before")

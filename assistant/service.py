@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from assistant import catalog_engine
@@ -12,6 +12,7 @@ from assistant.answering import PLANS, Answerer
 from assistant.config import Settings
 from assistant.embedding import Embedder, load_embedder
 from assistant.errors import QuestionInvalid
+from assistant.fetch import ColumnListing, PageResult, open_fetcher
 from assistant.index import FileResult, Indexer, Overrides
 from assistant.llm import ModelReview
 from assistant.retrieval import FusionRetriever, add_words, hybrid_retriever
@@ -61,6 +62,29 @@ class Assistant:
             return self.indexer.ingest_files(paths, overrides=overrides, on_file=on_file)
         finally:
             self.refresh()  # files indexed before a failure are in the stores: serve them too
+
+    def fetch(
+        self,
+        columns: Sequence[str],
+        *,
+        on_listed: Callable[[ColumnListing], None] | None = None,
+        on_page: Callable[[PageResult], None] | None = None,
+    ) -> list[PageResult]:
+        """Follow report columns (or report page URLs): fetch new and changed reports and index them."""
+        self.indexer.reconcile()
+        try:
+            with open_fetcher(self.settings, engine=self.engine, indexer=self.indexer) as fetcher:
+                listing = fetcher.list_reports(columns)
+                if on_listed:
+                    on_listed(listing)
+                results = list(listing.failures)
+                for url in listing.reports:
+                    results.append(result := fetcher.fetch_report(url))
+                    if on_page:
+                        on_page(result)
+                return results
+        finally:
+            self.refresh()  # reports indexed before a failure are in the stores: serve them too
 
     def remove(self, report_id: str) -> bool:
         removed = self.indexer.remove(report_id)

@@ -9,6 +9,7 @@ import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 
+from ingest.bundle import Attachment, BundleRead, read_bundle
 from ingest.chunk import make_chunks
 from ingest.errors import EmptyDocument, IngestError, MetadataMissing
 from ingest.figures import prose_figures
@@ -22,6 +23,8 @@ from ingest.tables import StandardTables, TableFigure, read_standard_tables
 
 __all__ = [
     "SUPPORTED_SUFFIXES",
+    "Attachment",
+    "BundleRead",
     "Chunk",
     "EmptyDocument",
     "Figure",
@@ -32,6 +35,7 @@ __all__ = [
     "ReportMeta",
     "Section",
     "Table",
+    "read_bundle",
     "read_bytes",
     "read_path",
     "report_id_for",
