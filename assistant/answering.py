@@ -483,6 +483,7 @@ class Answerer:
                     table=cell.table if cell else None,
                     row=question.metric.label if question.metric else None,
                     column="合计",
+                    ocr=any(e.paragraph.ocr for e in evidence),
                 )
             )
         for e in evidence:
@@ -501,6 +502,7 @@ class Answerer:
                     table=figure.cell.table if figure.cell else None,
                     row=figure.cell.row if figure.cell else None,
                     column=figure.cell.column if figure.cell else None,
+                    ocr=e.paragraph.ocr,
                 )
             )
             citation = self._citation(e.report, e.paragraph, figure)
@@ -598,6 +600,7 @@ class Answerer:
             start=paragraph.start,
             end=paragraph.end,
             highlight=highlight,
+            ocr=paragraph.ocr,
         )
 
     def _citations(self, paragraph_ids: Sequence[str]) -> list[Citation]:
