@@ -76,7 +76,10 @@ def read_page(image: np.ndarray) -> list[str | ScannedTable]:
     gray = image if image.ndim == 2 else _gray(image)
     tables = _ruled_tables(gray, boxes)
     boxes = [part for box in boxes for part in _split_at_borders(box, tables, image)]
-    boxes = [_second_look(box, image) if any(t.holds(box) for t in tables) else box for box in boxes]
+    in_tables = [box for box in boxes if any(table.holds(box) for table in tables)]
+    # a sure multi-digit reading from the page, to read lone digits in the company of (see _second_look)
+    anchor = max((b for b in in_tables if b.text.isdigit() and len(b.text) >= 2), key=lambda b: b.score, default=None)
+    boxes = [_second_look(box, image, anchor) if box in in_tables else box for box in boxes]
     items: list[tuple[float, str | ScannedTable]] = []
     for table in tables:
         items.append((table.top, table.read(boxes)))
@@ -94,28 +97,55 @@ def _split_at_borders(box: _Box, tables: list[_Ruling], image: np.ndarray) -> li
         return [box]
     parts = []
     for left, right in zip([box.left, *inner], [*inner, box.right], strict=True):
-        crop = np.ascontiguousarray(image[int(box.top) : int(box.bottom) + 1, int(left) + 4 : int(right) - 3])
-        if crop.size == 0:
-            continue
-        result, _ = _engine()(crop, use_det=False, use_cls=False)
-        text, score = result[0] if result else ("", 0.0)
+        text, score = _recognise(_pixels(image, box.top, box.bottom, left + 4, right - 4))
         if text:
-            parts.append(_Box(str(text), float(score), left, box.top, right, box.bottom))
+            parts.append(_Box(text, score, left, box.top, right, box.bottom))
     return parts
 
 
-def _second_look(box: _Box, image: np.ndarray) -> _Box:
-    """A lone digit ("0") framed tightly gets a low score; framed with a little margin above and
-    below it reads surely. Both readings must agree: when they differ, the cell is unsure."""
+def _second_look(box: _Box, image: np.ndarray, anchor: _Box | None) -> _Box:
+    """Read an unsure table cell again, two other ways; it is sure when a second reading agrees.
+
+    The recogniser reads text lines: a lone digit ("0") scaled to a line's height looks like "。"
+    or "o" and scores low. Framed with a margin above and below, or printed after a digit string
+    read surely elsewhere on the page ("44" + "0" reads "440"), it reads as a digit among digits.
+    When no second reading gives the same text, the cell is unsure (score 0)."""
     if box.score >= SECOND_LOOK:
         return box
     margin = round(0.15 * (box.bottom - box.top))
-    top, left = max(0, int(box.top) - margin), max(0, int(box.left) - 2)
-    crop = np.ascontiguousarray(image[top : int(box.bottom) + margin + 1, left : int(box.right) + 3])
-    result, _ = _engine()(crop, use_det=False, use_cls=False)
+    framed = _pixels(image, box.top - margin, box.bottom + margin, box.left - 2, box.right + 2)
+    readings = [_recognise(framed)]
+    if anchor is not None and anchor != box:
+        known, alone = _pixels(image, anchor.top, anchor.bottom, anchor.left, anchor.right), _pixels(
+            image, box.top, box.bottom, box.left, box.right
+        )
+        height = max(known.shape[0], alone.shape[0])
+        line = np.hstack([_pad_to(known, height), np.full((height, 8), 255, np.uint8), _pad_to(alone, height)])
+        text, score = _recognise(line)
+        after = text[len(anchor.text) :].strip() if text.startswith(anchor.text) else None
+        readings.append((after or "", score))
+    scores = [score for text, score in readings if text == box.text]
+    return replace(box, score=max([box.score, *scores]) if scores else 0.0)
+
+
+def _pixels(image: np.ndarray, top: float, bottom: float, left: float, right: float) -> np.ndarray:
+    height, width = image.shape[:2]
+    return np.ascontiguousarray(
+        image[max(0, int(top)) : min(height, int(bottom) + 1), max(0, int(left)) : min(width, int(right) + 1)]
+    )
+
+
+def _pad_to(pixels: np.ndarray, height: int) -> np.ndarray:
+    return np.vstack([pixels, np.full((height - pixels.shape[0], *pixels.shape[1:]), 255, np.uint8)])
+
+
+def _recognise(pixels: np.ndarray) -> tuple[str, float]:
+    """Recognition only (no detection): the pixels are one line of text."""
+    if pixels.size == 0:
+        return "", 0.0
+    result, _ = _engine()(pixels, use_det=False, use_cls=False)
     text, score = result[0] if result else ("", 0.0)
-    agreed = str(text) == box.text
-    return replace(box, score=max(box.score, float(score)) if agreed else 0.0)
+    return str(text), float(score)
 
 
 def _gray(image: np.ndarray) -> np.ndarray:
@@ -226,7 +256,9 @@ def _ruled_tables(gray: np.ndarray, boxes: list[_Box]) -> list[_Ruling]:
 
     ink = np.where(gray < _INK, 255, 0).astype(np.uint8)
     for box in boxes:
-        ink[int(box.top) : int(box.bottom) + 1, int(box.left) : int(box.right) + 1] = 0
+        # rapidocr's boxes reach past the strokes, up to a border close by: only their core is blanked
+        inset = (box.bottom - box.top) / 5
+        ink[int(box.top + inset) : int(box.bottom - inset) + 1, int(box.left + inset) : int(box.right - inset) + 1] = 0
     line_height = int(median([box.bottom - box.top for box in boxes])) if boxes else 20
     across = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (2 * line_height, 1)))
     down = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, line_height)))

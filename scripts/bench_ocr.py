@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests.renderi
 
 import ingest  # noqa: E402
 from eval.synthetic import KINDS, SyntheticReport, generate, make_report  # noqa: E402
-from tests.rendering import render_png  # noqa: E402
+from tests.rendering import page_items, render_png  # noqa: E402
 
 
 def samples() -> list[SyntheticReport]:
@@ -38,7 +38,7 @@ def samples() -> list[SyntheticReport]:
 def bench(report: SyntheticReport) -> tuple[int, int, list[str], float]:
     """(right, flagged, wrong cells described, seconds)."""
     started = time.perf_counter()
-    read = ingest.read_bytes(render_png(report.html()), filename=f"{report.slug}.png")
+    read = ingest.read_bytes(render_png(page_items(report.html())), filename=f"{report.slug}.png")
     seconds = time.perf_counter() - started
     found = {figure.metric: figure.value for figure in read.figures if figure.metric}
     right = flagged = 0

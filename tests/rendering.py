@@ -23,6 +23,8 @@ CELL_WIDEST = 340  # a longer label wraps inside its cell
 
 @dataclass(frozen=True)
 class Cell:
+    """A table cell as the page marks it up: its text, top-left grid position and spans."""
+
     text: str
     row: int
     column: int
@@ -30,12 +32,15 @@ class Cell:
     colspan: int
 
 
-def page_items(html: str) -> list[str | list[Cell]]:
+Item = str | list[Cell]  # a paragraph, or a table's cells
+
+
+def page_items(html: str) -> list[Item]:
     """The report's title, paragraphs and tables in reading order (the article container only)."""
     soup = BeautifulSoup(html, "lxml")
     article = soup.select_one("div.article") or soup.body
     assert article is not None
-    items: list[str | list[Cell]] = []
+    items: list[Item] = []
     for element in article.find_all(["div", "p", "table"], recursive=True):
         if element.name == "table":
             items.append(_cells(element))
@@ -61,14 +66,14 @@ def _cells(table: Tag) -> list[Cell]:
     return cells
 
 
-def _blocks(html: str) -> list[Image.Image]:
+def _blocks(items: list[Item]) -> list[Image.Image]:
     font = ImageFont.truetype(str(CJK_FONT), FONT_SIZE)
-    return [_draw_table(item, font) if isinstance(item, list) else _draw_paragraph(item, font) for item in page_items(html)]
+    return [_draw_table(item, font) if isinstance(item, list) else _draw_paragraph(item, font) for item in items]
 
 
-def render_pages(html: str) -> list[Image.Image]:
+def render_pages(items: list[Item]) -> list[Image.Image]:
     """The page as printed: pages of one height, a table never split across two."""
-    drawn = _blocks(html)
+    drawn = _blocks(items)
     width = max(block.width for block in drawn) + 2 * MARGIN
     pages: list[Image.Image] = []
     page, y = None, MARGIN
@@ -82,9 +87,9 @@ def render_pages(html: str) -> list[Image.Image]:
     return pages
 
 
-def render_png(html: str) -> bytes:
-    """The whole report as one long image (a "long screenshot", as reports are posted on WeChat)."""
-    drawn = _blocks(html)
+def render_png(items: list[Item]) -> bytes:
+    """The report as one long image (a "long screenshot", as reports are posted on WeChat)."""
+    drawn = _blocks(items)
     width = max(block.width for block in drawn) + 2 * MARGIN
     strip = Image.new("L", (width, sum(block.height + FONT_SIZE for block in drawn) + 2 * MARGIN), 255)
     y = MARGIN
@@ -96,9 +101,9 @@ def render_png(html: str) -> bytes:
     return buffer.getvalue()
 
 
-def render_pdf(html: str, *, resolution: float = 150.0) -> bytes:
+def render_pdf(items: list[Item], *, resolution: float = 150.0) -> bytes:
     """An image-only PDF: one scanned image per page, no text layer."""
-    pages = [page.convert("RGB") for page in render_pages(html)]
+    pages = [page.convert("RGB") for page in render_pages(items)]
     buffer = io.BytesIO()
     pages[0].save(buffer, format="PDF", save_all=True, append_images=pages[1:], resolution=resolution)
     return buffer.getvalue()

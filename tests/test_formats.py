@@ -198,14 +198,19 @@ def test_without_libreoffice_a_doc_says_what_to_install(monkeypatch) -> None:
 
 @pytest.fixture(scope="module")
 def from_png(html) -> Report:
+    """The whole report as one long image."""
     _needs_font()
-    return ingest.read_bytes(render_png(html), filename="年报长图.png")
+    return ingest.read_bytes(render_png(page_items(html)), filename="年报长图.png")
 
 
 @pytest.fixture(scope="module")
 def scanned_pdf(html) -> bytes:
+    """A scan of the report's first part and of table 三 (two pages; the whole report is read from the PNG)."""
     _needs_font()
-    return render_pdf(html)
+    items = page_items(html)
+    table3 = next(i for i, item in enumerate(items) if isinstance(item, list) and "自然人" in str(item))
+    overview = next(i for i, item in enumerate(items) if item == "二、主动公开政府信息情况")
+    return render_pdf(items[:overview] + items[table3 - 1 : table3 + 1])
 
 
 @pytest.fixture(scope="module")
@@ -219,12 +224,13 @@ def test_the_rendered_pdf_is_image_only(scanned_pdf) -> None:
         assert all(not (page.extract_text() or "").strip() for page in pdf.pages)
 
 
-@pytest.mark.parametrize("scan", ["from_png", "from_pdf"])
-def test_ocr_reads_each_cell_right_or_flags_it(scan, reference, request) -> None:
+@pytest.mark.parametrize(("scan", "tables"), [("from_png", ("t2.", "t3.", "t4.")), ("from_pdf", ("t3.",))])
+def test_ocr_reads_each_cell_right_or_flags_it(scan, tables, reference, request) -> None:
     report: Report = request.getfixturevalue(scan)
     assert (report.meta.agency, report.meta.year) == (reference.meta.agency, reference.meta.year)
     assert report.table_version == "2021"
-    expected, read = table_cells(reference), table_cells(report)
+    expected = {key: value for key, value in table_cells(reference).items() if key.startswith(tables)}
+    read = table_cells(report)
     wrong = {key: (value, expected.get(key, "no such cell")) for key, value in read.items() if expected.get(key, "") != value}
     assert wrong == {}
     unread = expected.keys() - read.keys()
@@ -241,7 +247,8 @@ def test_ocr_reads_the_prose_and_marks_it(scan, reference, request) -> None:
     assert all(report.paragraph(f.paragraph_id).ocr for f in report.figures)
     prose = {f.as_printed for f in report.figures if not f.metric}
     assert {"165条", "566条"} <= prose  # 主动公开信息, 新媒体信息 in 一、总体情况
-    assert [s.path[0] for s in report.sections if s.level == 1][:3] == [s.path[0] for s in reference.sections if s.level == 1][:3]
+    headings = [s.path[0] for s in report.sections if s.level == 1]
+    assert headings[0] == "一、总体情况" and set(headings) <= {s.path[0] for s in reference.sections if s.level == 1}
 
 
 def test_a_text_pdf_is_not_marked_as_ocr(reference) -> None:
