@@ -66,20 +66,22 @@ def _engine():  # type: ignore[no-untyped-def]  # rapidocr has no type hints
 
 
 def read_page(image: np.ndarray) -> list[str | ScannedTable]:
-    """A page (greyscale or BGR pixels) → its text lines and tables, top to bottom."""
+    """A page (greyscale pixels, 0 = black) → its text lines and tables, top to bottom."""
     result, _ = _engine()(image, use_cls=False)
     boxes = [
         _Box(str(text), float(score), min(x for x, _ in points), min(y for _, y in points),
              max(x for x, _ in points), max(y for _, y in points))
         for points, text, score in result or []
     ]  # fmt: skip
-    gray = image if image.ndim == 2 else _gray(image)
-    tables = _ruled_tables(gray, boxes)
+    tables = _ruled_tables(image, boxes)
     boxes = [part for box in boxes for part in _split_at_borders(box, tables, image)]
-    in_tables = [box for box in boxes if any(table.holds(box) for table in tables)]
-    # a sure multi-digit reading from the page, to read lone digits in the company of (see _second_look)
-    anchor = max((b for b in in_tables if b.text.isdigit() and len(b.text) >= 2), key=lambda b: b.score, default=None)
-    boxes = [_second_look(box, image, anchor) if box in in_tables else box for box in boxes]
+    in_tables = [any(table.holds(box) for table in tables) for box in boxes]
+    # the surest multi-digit reading in a table, for reading lone digits in its company (_second_look)
+    numbers = [
+        box for box, held in zip(boxes, in_tables, strict=True) if held and box.text.isdigit() and len(box.text) > 1
+    ]
+    anchor = max(numbers, key=lambda box: box.score, default=None)
+    boxes = [_second_look(box, image, anchor) if held else box for box, held in zip(boxes, in_tables, strict=True)]
     items: list[tuple[float, str | ScannedTable]] = []
     for table in tables:
         items.append((table.top, table.read(boxes)))
@@ -116,8 +118,9 @@ def _second_look(box: _Box, image: np.ndarray, anchor: _Box | None) -> _Box:
     framed = _pixels(image, box.top - margin, box.bottom + margin, box.left - 2, box.right + 2)
     readings = [_recognise(framed)]
     if anchor is not None and anchor != box:
-        known, alone = _pixels(image, anchor.top, anchor.bottom, anchor.left, anchor.right), _pixels(
-            image, box.top, box.bottom, box.left, box.right
+        known, alone = (
+            _pixels(image, anchor.top, anchor.bottom, anchor.left, anchor.right),
+            _pixels(image, box.top, box.bottom, box.left, box.right),
         )
         height = max(known.shape[0], alone.shape[0])
         line = np.hstack([_pad_to(known, height), np.full((height, 8), 255, np.uint8), _pad_to(alone, height)])
@@ -146,12 +149,6 @@ def _recognise(pixels: np.ndarray) -> tuple[str, float]:
     result, _ = _engine()(pixels, use_det=False, use_cls=False)
     text, score = result[0] if result else ("", 0.0)
     return str(text), float(score)
-
-
-def _gray(image: np.ndarray) -> np.ndarray:
-    import cv2
-
-    return cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
 
 
 # --- lines --------------------------------------------------------------------------------------

@@ -920,13 +920,11 @@ def _t3_violations(read: _Read) -> list[tuple[str, tuple[str, ...]]]:
             left_sum = _total(read.rows[key].values[c] for key in left)
             right_sum = _total(read.rows[key].values[c] for key in right)
             if left_sum != right_sum:
-                violations.append(
-                    (
-                        f"{TABLE3}: column {column.label}: {_named(read.rows, left)} = {left_sum} "
-                        f"but {_named(read.rows, right)} = {right_sum}",
-                        left + right,
-                    )
+                message = (
+                    f"{TABLE3}: column {column.label}: {_named(read.rows, left)} = {left_sum} "
+                    f"but {_named(read.rows, right)} = {right_sum}"
                 )
+                violations.append((message, left + right))
     return violations
 
 

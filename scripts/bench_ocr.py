@@ -19,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests.rendering, eval
 
-import ingest  # noqa: E402
-from eval.synthetic import KINDS, SyntheticReport, generate, make_report  # noqa: E402
-from tests.rendering import page_items, render_png  # noqa: E402
+import ingest
+from eval.synthetic import KINDS, SyntheticReport, generate, make_report
+from tests.rendering import page_items, render_png
 
 
 def samples() -> list[SyntheticReport]:
@@ -61,15 +61,15 @@ def main() -> None:
     args = parser.parse_args()
     reports = samples() + generate(args.synthetic, seed=7)
     totals = [0, 0, 0]
-    print(f"{'report':<40} {'right':>6} {'flagged':>8} {'wrong':>6} {'seconds':>8}")  # noqa: T201
+    print(f"{'report':<40} {'right':>6} {'flagged':>8} {'wrong':>6} {'seconds':>8}")
     for report in reports:
         right, flagged, wrong, seconds = bench(report)
         totals = [totals[0] + right, totals[1] + flagged, totals[2] + len(wrong)]
-        print(f"{report.slug:<40} {right:>6} {flagged:>8} {len(wrong):>6} {seconds:>8.1f}")  # noqa: T201
+        print(f"{report.slug:<40} {right:>6} {flagged:>8} {len(wrong):>6} {seconds:>8.1f}")
         for line in wrong:
-            print(f"    wrong: {line}")  # noqa: T201
+            print(f"    wrong: {line}")
     cells = sum(totals[:2])
-    print(  # noqa: T201
+    print(
         f"{'total':<40} {totals[0]:>6} {totals[1]:>8} {totals[2]:>6}"
         f"   ({100 * totals[0] / cells:.1f}% of {cells} printed cells read right)"
     )

@@ -231,7 +231,9 @@ def test_ocr_reads_each_cell_right_or_flags_it(scan, tables, reference, request)
     assert report.table_version == "2021"
     expected = {key: value for key, value in table_cells(reference).items() if key.startswith(tables)}
     read = table_cells(report)
-    wrong = {key: (value, expected.get(key, "no such cell")) for key, value in read.items() if expected.get(key, "") != value}
+    wrong = {
+        key: (value, expected.get(key, "no such cell")) for key, value in read.items() if expected.get(key, "") != value
+    }
     assert wrong == {}
     unread = expected.keys() - read.keys()
     assert len(unread) <= 0.3 * len(expected), f"only {len(read)} of {len(expected)} cells read"
@@ -299,3 +301,24 @@ def test_the_ocr_mark_survives_the_catalog(from_png) -> None:
     with engine.connect() as conn:
         (loaded,) = catalog.load_reports(conn)
     assert [p.ocr for p in loaded.paragraphs] == [p.ocr for p in from_png.paragraphs] and loaded.paragraphs[0].ocr
+
+
+def test_a_ruled_table_gives_its_cells_merged_ones_included() -> None:
+    """The ruling alone (no text): a title cell across three columns over a 2 × 3 grid."""
+    import numpy as np
+    from PIL import Image, ImageDraw
+
+    from ingest.ocr import _ruled_tables
+
+    image = Image.new("L", (400, 160), 255)
+    draw = ImageDraw.Draw(image)
+    for y in (10, 60, 110, 150):
+        draw.line((10, y, 370, y), fill=0, width=2)
+    for x in (10, 370):
+        draw.line((x, 10, x, 150), fill=0, width=2)
+    for x in (130, 250):
+        draw.line((x, 60, x, 150), fill=0, width=2)  # not through the title row
+    (table,) = _ruled_tables(np.asarray(image), [])
+    assert len(table.ys) == 4 and len(table.xs) == 4
+    assert {table.cell_of[(0, c)] for c in range(3)} == {(0, 0)}
+    assert len({table.cell_of[(r, c)] for r in (1, 2) for c in range(3)}) == 6
