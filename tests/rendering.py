@@ -41,10 +41,11 @@ def page_items(html: str) -> list[Item]:
     article = soup.select_one("div.article") or soup.body
     assert article is not None
     items: list[Item] = []
-    for element in article.find_all(["div", "p", "table"], recursive=True):
+    blocks = ["h1", "h2", "h3", "h4", "div", "p", "table"]
+    for element in article.find_all(blocks):
         if element.name == "table":
             items.append(_cells(element))
-        elif element.find_parent("table") is None and not element.find(["div", "p", "table"]):
+        elif element.find_parent("table") is None and not element.find(blocks):
             text = " ".join(element.get_text().split())
             if text and "字号" not in text:  # the page's info line is no part of the printed report
                 items.append(text)
