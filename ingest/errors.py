@@ -63,7 +63,7 @@ class UnreadableDocument(IngestError):
 
     def __init__(self, reason: str, *, remedy: str = "", filename: str = "") -> None:
         remedy = remedy or (
-            "check that this is the report itself (not an image, archive or download error page) "
+            "check that this is the report itself (not an archive or a download error page) "
             "and save it as UTF-8 text, HTML, DOCX or a PDF with a text layer"
         )
         super().__init__(f"cannot read the document: {reason}; {remedy}", filename=filename)
