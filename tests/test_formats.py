@@ -322,3 +322,13 @@ def test_a_ruled_table_gives_its_cells_merged_ones_included() -> None:
     assert len(table.ys) == 4 and len(table.xs) == 4
     assert {table.cell_of[(0, c)] for c in range(3)} == {(0, 0)}
     assert len({table.cell_of[(r, c)] for r in (1, 2) for c in range(3)}) == 6
+
+
+def test_an_answer_from_an_ocr_figure_says_so(from_png, make_assistant) -> None:
+    assistant = make_assistant()
+    assistant.indexer.index(from_png)
+    assistant.refresh()
+    answer = assistant.ask("2021年青石县交通运输局收到多少件政府信息公开申请?")
+    assert answer.answered and answer.figures[0].value == "51"
+    assert answer.figures[0].ocr and all(citation.ocr for citation in answer.citations)
+    assert answer.model_dump()["citations"][0]["ocr"] is True  # what the API returns
