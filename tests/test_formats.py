@@ -332,3 +332,19 @@ def test_an_answer_from_an_ocr_figure_says_so(from_png, make_assistant) -> None:
     assert answer.answered and answer.figures[0].value == "51"
     assert answer.figures[0].ocr and all(citation.ocr for citation in answer.citations)
     assert answer.model_dump()["citations"][0]["ocr"] is True  # what the API returns
+
+
+def test_a_catalog_from_before_the_ocr_mark_gets_its_column(tmp_path) -> None:
+    import sqlalchemy
+
+    from assistant.store import catalog
+
+    url = f"sqlite:///{tmp_path / 'catalog.db'}"
+    with sqlalchemy.create_engine(url).begin() as conn:  # the paragraphs table as it was
+        conn.execute(sqlalchemy.text(
+            "CREATE TABLE paragraphs (id VARCHAR(96) PRIMARY KEY, report_id VARCHAR(64) NOT NULL, idx INTEGER NOT NULL,"
+            " text TEXT NOT NULL, start INTEGER NOT NULL, \"end\" INTEGER NOT NULL, section_path TEXT NOT NULL,"
+            " is_heading BOOLEAN NOT NULL)"
+        ))  # fmt: skip
+    engine = catalog.connect(url)
+    assert "ocr" in {column["name"] for column in sqlalchemy.inspect(engine).get_columns("paragraphs")}
