@@ -520,6 +520,7 @@ class Answerer:
                     table=cell.table if cell else None,
                     row=question.metric.label if question.metric else None,
                     column="合计",
+                    ocr=any(e.paragraph.ocr for e in evidence),
                 )
             )
         for e in evidence:
@@ -538,6 +539,7 @@ class Answerer:
                     table=figure.cell.table if figure.cell else None,
                     row=figure.cell.row if figure.cell else None,
                     column=figure.cell.column if figure.cell else None,
+                    ocr=e.paragraph.ocr,
                 )
             )
             citation = self.citation(e.report, e.paragraph, figure)
@@ -635,6 +637,7 @@ class Answerer:
             start=paragraph.start,
             end=paragraph.end,
             highlight=highlight,
+            ocr=paragraph.ocr,
         )
 
     def nearest_passages(self, retrieved: Sequence[str]) -> list[Citation]:

@@ -21,6 +21,7 @@ class Citation(BaseModel):
     start: int = Field(description="Offset of the paragraph in the report's normalised text.")
     end: int
     highlight: list[int] | None = Field(None, description="[start, end] of the figure within the paragraph text.")
+    ocr: bool = Field(False, description="The paragraph was read by OCR from an image: a figure may be misread.")
 
 
 class FigureAnswer(BaseModel):
@@ -37,6 +38,7 @@ class FigureAnswer(BaseModel):
     table: str | None = Field(None, description="For a table cell: the table, its row and its column.")
     row: str | None = None
     column: str | None = None
+    ocr: bool = Field(False, description="Read by OCR from an image (a scan): check it against the original.")
 
 
 class ReportRef(BaseModel):

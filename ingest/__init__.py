@@ -5,13 +5,14 @@ Pure: no database, no model, no network. ``read_path`` is the only function that
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from ingest.bundle import Attachment, BundleRead, read_bundle
 from ingest.chunk import make_chunks
-from ingest.errors import EmptyDocument, IngestError, MetadataMissing
+from ingest.errors import SUPPORTED_SUFFIXES, EmptyDocument, IngestError, MetadataMissing
 from ingest.figures import prose_figures
 from ingest.load import LoadedDocument, load_bytes
 from ingest.metadata import agency_aliases, agency_from_title, find_title, year_from_title
@@ -41,10 +42,9 @@ __all__ = [
     "report_id_for",
 ]
 
-SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf")
 # Raised whenever parsing reads the same file differently (figures, tables, clauses): it is part of
 # every report's content hash, so an index built by an older parser re-reads its files.
-PARSER_VERSION = "2026.12.2"
+PARSER_VERSION = "2026.12.3"
 
 
 def report_id_for(agency: str, year: int) -> str:
@@ -88,7 +88,9 @@ def build_report(
     )
     report_id = report_id_for(agency, year)
     text, paragraphs, sections = build_structure(blocks, report_id=report_id)
-    tables = read_standard_tables(text, document.tables)
+    paragraphs = _mark_ocr(paragraphs, {normalise_text(b) for b in document.ocr_blocks})
+    # an OCR misread can still look like a clean number: a row that breaks an identity is withheld
+    tables = read_standard_tables(text, document.tables, withhold_broken=bool(document.ocr_blocks))
     old_table = read_old_table(text, document.tables) if not tables.version else OldTable((), ())
     return Report(
         id=report_id,
@@ -106,6 +108,15 @@ def build_report(
         table_version=tables.version,
         table_issues=tuple(f"违反勾稽关系 (identity broken): {v}" for v in tables.violations)
         + tuple(f"无法确定 (not decodable, not read): {f}" for f in (*tables.flagged, *old_table.flagged)),
+    )
+
+
+def _mark_ocr(paragraphs: tuple[Paragraph, ...], ocr_blocks: Collection[str]) -> tuple[Paragraph, ...]:
+    """Paragraphs cut from a block OCR read are marked, so their figures' citations say so."""
+    if not ocr_blocks:
+        return paragraphs
+    return tuple(
+        dataclasses.replace(p, ocr=True) if any(p.text in block for block in ocr_blocks) else p for p in paragraphs
     )
 
 

@@ -3,9 +3,10 @@
 ::
 
     IngestError                 base of every ingestion failure; catch this one at the CLI/API edge
-    ├── UnsupportedFormat       the file suffix is not one we read (.txt .html .htm .docx .pdf)
+    ├── UnsupportedFormat       the file suffix is not one we read (see SUPPORTED_SUFFIXES)
     ├── UnreadableDocument      the bytes are not readable text: binary or garbled input, a corrupt
-    │                           DOCX/PDF, a PDF without a text layer (a scan)
+    │                           DOCX/PDF/spreadsheet/image, a scan OCR finds no text on, a .doc
+    │                           or .wps without LibreOffice to convert it
     ├── EmptyDocument           the file was read but holds no text
     └── MetadataMissing         no agency or statistics year could be read from the title or text
 
@@ -17,17 +18,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".html", ".htm", ".docx", ".pdf")
+SUPPORTED_SUFFIXES: tuple[str, ...] = (
+    ".txt", ".html", ".htm", ".docx", ".pdf", ".doc", ".wps", ".xlsx", ".xls", ".png", ".jpg", ".jpeg",
+)  # fmt: skip
 
 # Formats people commonly try that we cannot read, and the conversion that makes them readable.
 _CONVERSION_HINTS: dict[str, str] = {
-    ".doc": "open it in Word or LibreOffice and save it as .docx",
-    ".wps": "open it in WPS or LibreOffice and save it as .docx",
     ".rtf": "open it in Word or LibreOffice and save it as .docx",
+    ".odt": "open it in LibreOffice and save it as .docx",
+    ".et": "open it in WPS or LibreOffice and save it as .xlsx",
     ".mhtml": "open the page in a browser and save it as .html",
-    ".jpg": "it is an image: run OCR on it and ingest the text or a searchable PDF",
-    ".jpeg": "it is an image: run OCR on it and ingest the text or a searchable PDF",
-    ".png": "it is an image: run OCR on it and ingest the text or a searchable PDF",
+    ".tif": "it is an image: save it as PNG or JPEG",
+    ".tiff": "it is an image: save it as PNG or JPEG",
 }
 
 
@@ -61,7 +63,7 @@ class UnreadableDocument(IngestError):
 
     def __init__(self, reason: str, *, remedy: str = "", filename: str = "") -> None:
         remedy = remedy or (
-            "check that this is the report itself (not an image, archive or download error page) "
+            "check that this is the report itself (not an archive or a download error page) "
             "and save it as UTF-8 text, HTML, DOCX or a PDF with a text layer"
         )
         super().__init__(f"cannot read the document: {reason}; {remedy}", filename=filename)

@@ -1,6 +1,9 @@
 """Bytes of a report file → text blocks in reading order, plus what the page says about itself.
 
-One loader per format (.txt, .html/.htm, .docx, .pdf), chosen by the file suffix. Loaders only
+One loader per format, chosen by the file suffix: .txt, .html/.htm, .docx, .pdf; spreadsheets
+(.xlsx, .xls) and old Word/WPS documents (.doc, .wps, converted to .docx) through
+``ingest.office``; images (.png, .jpg, .jpeg) and PDF pages without a text layer through OCR
+(``ingest.ocr``). Loaders only
 read: they split the document into blocks (paragraphs, headings, table rows) and collapse
 whitespace, but leave portal boilerplate and character normalisation to ``ingest.normalise``.
 The one exception is structure only a page has: the HTML loader reads the element that holds the
@@ -20,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import docx
+import numpy as np
 import pdfplumber
 from bs4 import BeautifulSoup, NavigableString, Tag
 from charset_normalizer import from_bytes
@@ -28,6 +32,7 @@ from docx.table import Table as DocxTable
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 
+from ingest import ocr, office
 from ingest.errors import EmptyDocument, UnreadableDocument, UnsupportedFormat
 from ingest.model import Table
 
@@ -42,6 +47,7 @@ class LoadedDocument:
     publisher: str = ""  # 发布机构 or 来源 when stated
     source: str = ""  # 原文链接 URL when stated
     tables: tuple[Table, ...] = ()  # HTML/DOCX/PDF tables, spans expanded so every row is complete
+    ocr_blocks: frozenset[str] = frozenset()  # blocks read by OCR from an image: their figures say so
 
 
 def load_path(path: Path) -> LoadedDocument:
@@ -570,10 +576,7 @@ def _load_docx(data: bytes, filename: str) -> LoadedDocument:
             table = DocxTable(element, document)
             title = _table_title(blocks)
             blocks.extend(_docx_row_texts(table))
-            matrix = [
-                [""] * row.grid_cols_before + [_docx_cell_text(cell) for cell in row.cells] + [""] * row.grid_cols_after
-                for row in table.rows
-            ]
+            matrix = _docx_matrix(table)
             if matrix:
                 tables.append(_make_table(title, matrix, header_rows=1))
     published, publisher, source = _page_facts(blocks)
@@ -585,6 +588,24 @@ def _load_docx(data: bytes, filename: str) -> LoadedDocument:
         source=source,
         tables=tuple(tables),
     )
+
+
+def _docx_matrix(table: DocxTable) -> list[list[str]]:
+    """The table's grid, a merged cell's text in every position it covers. Read from the cells'
+    own spans: python-docx's ``row.cells`` fails on tables LibreOffice writes (a vertical merge
+    continued in a row whose cells cover the grid differently)."""
+    matrix: list[list[str]] = []
+    for tr in table._tbl.tr_lst:
+        row = [""] * tr.grid_before
+        for tc in tr.tc_lst:
+            above = matrix[-1] if matrix else []
+            if tc.vMerge == "continue":
+                text = above[len(row)] if len(row) < len(above) else ""
+            else:
+                text = _docx_cell_text(_Cell(tc, table))
+            row.extend([text] * tc.grid_span)
+        matrix.append(row)
+    return matrix
 
 
 def _docx_row_texts(table: DocxTable) -> list[str]:
@@ -616,11 +637,23 @@ _LATIN_END = re.compile(r"[A-Za-z]$")
 _LATIN_START = re.compile(r"^[A-Za-z]")
 
 
+OCR_RESOLUTION = 150  # dpi a scanned PDF page is rendered at for OCR: 12-point print is 25 pixels high
+
+
 def _load_pdf(data: bytes, filename: str) -> LoadedDocument:
+    """The text layer page by page; a page without one (a scan) is rendered and read by OCR."""
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            pages = [page.extract_text() or "" for page in pdf.pages]
-            tables = [table for page in pdf.pages for table in _pdf_tables(page)]
+            pages: list[str | list[str | ocr.ScannedTable]] = []
+            tables: list[Table] = []
+            for page in pdf.pages:
+                text = page.extract_text() or ""
+                if text.strip():
+                    pages.append(text)
+                    tables.extend(_pdf_tables(page))
+                else:
+                    scan = page.to_image(resolution=OCR_RESOLUTION).original.convert("L")
+                    pages.append(ocr.read_page(np.asarray(scan)))
             stated_title = str(pdf.metadata.get("Title") or "")
     except Exception as error:  # pdfminer raises many unrelated types for damaged files
         raise UnreadableDocument(
@@ -628,15 +661,22 @@ def _load_pdf(data: bytes, filename: str) -> LoadedDocument:
             remedy="download it again or remove the password, or ingest the HTML/DOCX version",
             filename=filename,
         ) from error
-    if pages and not any(page.strip() for page in pages):
+    if pages and not any(isinstance(page, str) or page for page in pages):
         raise UnreadableDocument(
-            "the PDF has no text layer (it is a scan or consists of images)",
-            remedy="run OCR on it first (for example `ocrmypdf -l chi_sim in.pdf out.pdf`) "
-            "or ingest the HTML/DOCX version of the report",
+            "the PDF has no text layer (it is a scan or consists of images) and OCR found no text on its pages",
+            remedy="check that the scan is legible, or ingest the HTML/DOCX version of the report",
             filename=filename,
         )
+    blocks: list[str] = []
+    ocr_blocks: set[str] = set()
     lines: list[str] = []
     for page in pages:
+        if not isinstance(page, str):
+            blocks.extend(_merge_lines(lines))
+            lines = []
+            scanned = _scanned_blocks(page, blocks, tables)
+            ocr_blocks.update(scanned)
+            continue
         page_lines = [line for line in (_collapse(raw) for raw in page.splitlines()) if line]
         # running page numbers ("- 3 -", "第3页") sit on a page's first or last line
         while page_lines and _PAGE_NUMBER.match(page_lines[-1]):
@@ -644,7 +684,7 @@ def _load_pdf(data: bytes, filename: str) -> LoadedDocument:
         while page_lines and _PAGE_NUMBER.match(page_lines[0]):
             page_lines.pop(0)
         lines.extend(page_lines)
-    blocks = _merge_lines(lines)
+    blocks.extend(_merge_lines(lines))
     published, publisher, source = _page_facts(blocks)
     return LoadedDocument(
         blocks=tuple(blocks),
@@ -653,6 +693,7 @@ def _load_pdf(data: bytes, filename: str) -> LoadedDocument:
         publisher=publisher,
         source=source,
         tables=tuple(tables),
+        ocr_blocks=frozenset(ocr_blocks),
     )
 
 
@@ -728,10 +769,103 @@ def _join(left: str, right: str) -> str:
     return left + right
 
 
+# --- scans: images, and PDF pages without a text layer --------------------------------------------
+
+
+def _scanned_blocks(items: Sequence[str | ocr.ScannedTable], blocks: list[str], tables: list[Table]) -> list[str]:
+    """Append a scanned page's blocks (wrapped lines rejoined, table rows as printed) and tables;
+    returns the blocks added."""
+    added: list[str] = []
+    lines: list[str] = []
+    for item in [*items, None]:
+        if isinstance(item, str):
+            lines.append(_collapse(item))
+            continue
+        added.extend(line for line in _merge_lines(lines) if line)
+        lines = []
+        if item is not None:
+            tables.append(_make_table(_table_title([*blocks, *added]), [list(row) for row in item.grid], header_rows=1))
+            added.extend(item.printed_rows)
+    blocks.extend(added)
+    return added
+
+
+def _load_image(data: bytes, filename: str) -> LoadedDocument:
+    """A photo or scan of a report page (or a long screenshot of a whole report), read by OCR."""
+    import cv2
+
+    image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
+    if image is None:
+        raise UnreadableDocument(
+            f"it is not a readable {Path(filename).suffix.lstrip('.').upper()} image (corrupt or another format)",
+            remedy="open it in an image viewer and save it again as PNG or JPEG",
+            filename=filename,
+        )
+    blocks: list[str] = []
+    tables: list[Table] = []
+    _scanned_blocks(ocr.read_page(image), blocks, tables)
+    published, publisher, source = _page_facts(blocks)
+    return LoadedDocument(
+        blocks=tuple(blocks),
+        title=_pick_title([], blocks),
+        published=published,
+        publisher=publisher,
+        source=source,
+        tables=tuple(tables),
+        ocr_blocks=frozenset(blocks),
+    )
+
+
+# --- .xlsx / .xls / .doc / .wps ------------------------------------------------------------------
+
+
+def _load_sheets(sheets: Sequence[tuple[str, office.Grid]], filename: str) -> LoadedDocument:
+    """Each sheet is one table; the single-text rows above it (a report title, the table's own
+    title) are blocks before it, the last of them its title."""
+    blocks: list[str] = []
+    tables: list[Table] = []
+    for name, grid in sheets:
+        rows = [row for row in grid if any(row)]
+        while rows and len({cell for cell in rows[0] if cell}) == 1:
+            blocks.append(next(cell for cell in rows.pop(0) if cell))
+        if rows:
+            tables.append(_make_table(_table_title(blocks) or name, rows, header_rows=1))
+            blocks.extend(" ".join(dict.fromkeys(cell for cell in row if cell)) for row in rows)
+    published, publisher, source = _page_facts(blocks)
+    return LoadedDocument(
+        blocks=tuple(blocks),
+        title=_pick_title([], blocks),
+        published=published,
+        publisher=publisher,
+        source=source,
+        tables=tuple(tables),
+    )
+
+
+def _load_xlsx(data: bytes, filename: str) -> LoadedDocument:
+    return _load_sheets(office.xlsx_sheets(data, filename=filename), filename)
+
+
+def _load_xls(data: bytes, filename: str) -> LoadedDocument:
+    return _load_sheets(office.xls_sheets(data, filename=filename), filename)
+
+
+def _load_word(data: bytes, filename: str) -> LoadedDocument:
+    """.doc / .wps: converted to .docx by LibreOffice, then read as a .docx."""
+    return _load_docx(office.convert_to_docx(data, filename=filename), filename)
+
+
 _LOADERS: dict[str, Callable[[bytes, str], LoadedDocument]] = {
     ".txt": _load_txt,
     ".html": _load_html,
     ".htm": _load_html,
     ".docx": _load_docx,
     ".pdf": _load_pdf,
+    ".doc": _load_word,
+    ".wps": _load_word,
+    ".xlsx": _load_xlsx,
+    ".xls": _load_xls,
+    ".png": _load_image,
+    ".jpg": _load_image,
+    ".jpeg": _load_image,
 }

@@ -31,6 +31,7 @@ class Paragraph:
     end: int
     section_path: tuple[str, ...]
     is_heading: bool = False
+    ocr: bool = False  # read by OCR from an image (a scan, a photo): its figures may be misread
 
 
 @dataclass(frozen=True)

@@ -79,8 +79,11 @@ class _Read:
     flagged: dict[str, str]  # row key → why it was not read
 
 
-def read_standard_tables(text: str, tables: Sequence[Table]) -> StandardTables:
-    """Tables 二, 三 and 四 from the grid tables when they hold them, else decoded from ``text``."""
+def read_standard_tables(text: str, tables: Sequence[Table], *, withhold_broken: bool = False) -> StandardTables:
+    """Tables 二, 三 and 四 from the grid tables when they hold them, else decoded from ``text``.
+
+    With ``withhold_broken`` (cells read by OCR, where a misread digit still looks like a number),
+    the rows an identity violation involves are flagged and their cells withheld, not reported."""
     grids = [_matrix(table) for table in tables]
     version = _version(text, grids)
     t2 = _grid_t2(grids, version or "2021") or _text_t2(text, version)
@@ -89,6 +92,13 @@ def read_standard_tables(text: str, tables: Sequence[Table]) -> StandardTables:
     read = [(TABLE2, t2), (TABLE3, t3), (TABLE4, t4)]
     if not any(r and (r.rows or r.flagged) for _, r in read):
         return StandardTables(version="", figures=(), violations=(), flagged=())
+    broken = [(t3, _t3_violations(t3) if t3 else []), (t4, _t4_violations(t4) if t4 else [])]
+    violations = [message for _, found in broken for message, _ in found]
+    if withhold_broken:
+        for r, found in broken:
+            for message, keys in found:
+                _withhold(r, keys, message)  # type: ignore[arg-type]  # found is empty without r
+        violations = []
     figures = tuple(
         TableFigure(key, title, row.label, column, value, unit, printed, row.offset)
         for title, r in read
@@ -98,10 +108,17 @@ def read_standard_tables(text: str, tables: Sequence[Table]) -> StandardTables:
             row.keys, row.columns, row.units, row.printed, row.values, strict=True
         )
     )
-    violations = (_t3_violations(t3) if t3 else []) + (_t4_violations(t4) if t4 else [])
     flagged = [f"{title}: {why}" for title, r in read if r for why in r.flagged.values()]
     # without a table 二 header the version is unknown; the 2021 revision is what reports now use
     return StandardTables(version or "2021", figures, tuple(violations), tuple(flagged))
+
+
+def _withhold(read: _Read, keys: Collection[str], violation: str) -> None:
+    for key in keys:
+        if key in read.rows:
+            row = read.rows.pop(key)
+            cells = row.keys[0].rsplit(".", 1)[0]  # "t3.new": the row's cells are "t3.new.*"
+            read.flagged[key] = f"{cells}.* ({row.label}): withheld, a cell may be misread: {violation}"
 
 
 # --- labels -------------------------------------------------------------------------------------
@@ -886,14 +903,15 @@ def _named(rows: Mapping[str, _Row], keys: Sequence[str]) -> str:
     return " + ".join(labels)
 
 
-def _t3_violations(read: _Read) -> list[str]:
+def _t3_violations(read: _Read) -> list[tuple[str, tuple[str, ...]]]:
+    """Each identity the rows break, with the keys of the rows it involves."""
     violations = []
-    for row in read.rows.values():
+    for key, row in read.rows.items():
         *parts, total = row.values
         if _total(parts) != _total([total]):
             printed, added = _total([total]), _total(parts)
             violations.append(
-                f"{TABLE3}: row {row.label}: 总计 is {printed} but the six applicant columns add up to {added}"
+                (f"{TABLE3}: row {row.label}: 总计 is {printed} but the six applicant columns add up to {added}", (key,))
             )
     for left, right in _t3_identities(read.rows.keys() | read.flagged.keys()):
         if set(left + right) & read.flagged.keys():
@@ -902,19 +920,23 @@ def _t3_violations(read: _Read) -> list[str]:
             left_sum = _total(read.rows[key].values[c] for key in left)
             right_sum = _total(read.rows[key].values[c] for key in right)
             if left_sum != right_sum:
-                violations.append(
+                message = (
                     f"{TABLE3}: column {column.label}: {_named(read.rows, left)} = {left_sum} "
                     f"but {_named(read.rows, right)} = {right_sum}"
                 )
+                violations.append((message, left + right))
     return violations
 
 
-def _t4_violations(read: _Read) -> list[str]:
+def _t4_violations(read: _Read) -> list[tuple[str, tuple[str, ...]]]:
     violations = []
-    for row in read.rows.values():
+    for key, row in read.rows.items():
         *parts, total = row.values
         if _total(parts) != _total([total]):
             violations.append(
-                f"{TABLE4}: {row.label}: 总计 is {_total([total])} but its four outcome cells add up to {_total(parts)}"
+                (
+                    f"{TABLE4}: {row.label}: 总计 is {_total([total])} but its four outcome cells add up to {_total(parts)}",
+                    (key,),
+                )
             )
     return violations

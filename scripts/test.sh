@@ -20,6 +20,13 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb 
   { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; } \
     >/dev/null 2>&1 || echo "warning: could not install postgresql; its history tests cannot run" >&2
 fi
+# LibreOffice converts .doc/.wps (and the tests' .doc); the OCR tests render pages with Noto CJK.
+if ! command -v soffice >/dev/null 2>&1 || [ ! -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ]; then
+  echo "Installing LibreOffice and CJK fonts (for the .doc/.wps and OCR tests)…"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      libreoffice-writer-nogui fonts-noto-cjk; } \
+    >/dev/null 2>&1 || echo "warning: could not install libreoffice/fonts-noto-cjk; their tests cannot run" >&2
+fi
 export NIANBAO_MODEL_DIR="${NIANBAO_MODEL_DIR:-$PWD/.cache}"
 .venv/bin/python -m pytest "$@"
 eval_dir=$(mktemp -d)

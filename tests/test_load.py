@@ -68,7 +68,7 @@ def test_decode_rejects_garbage() -> None:
 # --- errors and dispatch ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("filename", ["report.doc", "report.xlsx", "report"])
+@pytest.mark.parametrize("filename", ["report.rtf", "report.odt", "report"])
 def test_unsupported_suffix(filename: str) -> None:
     with pytest.raises(UnsupportedFormat) as caught:
         load_bytes(b"whatever", filename=filename)
@@ -79,9 +79,9 @@ def test_unsupported_suffix(filename: str) -> None:
     assert isinstance(caught.value, IngestError)
 
 
-def test_unsupported_doc_says_how_to_convert() -> None:
+def test_unsupported_rtf_says_how_to_convert() -> None:
     with pytest.raises(UnsupportedFormat, match="save it as .docx"):
-        load_bytes(b"", filename="a.doc")
+        load_bytes(b"", filename="a.rtf")
 
 
 def test_suffix_is_case_insensitive() -> None:

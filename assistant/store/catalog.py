@@ -25,7 +25,9 @@ from sqlalchemy import (
     delete,
     event,
     insert,
+    inspect,
     select,
+    text,
 )
 
 from ingest.model import Chunk, Figure, Paragraph, Report, ReportMeta, TableCell
@@ -60,6 +62,7 @@ paragraphs = Table(
     Column("end", Integer, nullable=False),
     Column("section_path", Text, nullable=False),
     Column("is_heading", Boolean, nullable=False),
+    Column("ocr", Boolean, nullable=False, default=False),  # read by OCR from an image
 )
 
 figures = Table(
@@ -108,7 +111,15 @@ def connect(url: str) -> Engine:
             cursor.close()
 
     metadata.create_all(engine)
+    _add_missing_columns(engine)
     return engine
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """A catalog made before paragraphs.ocr existed gets the column (create_all adds no columns)."""
+    if "ocr" not in {column["name"] for column in inspect(engine).get_columns("paragraphs")}:
+        with engine.begin() as conn:
+            conn.execute(text("ALTER TABLE paragraphs ADD COLUMN ocr BOOLEAN NOT NULL DEFAULT FALSE"))
 
 
 def stored_hash(conn: Connection, report_id: str) -> str | None:
@@ -153,6 +164,7 @@ def save_report(conn: Connection, report: Report) -> None:
                 end=p.end,
                 section_path=json.dumps(list(p.section_path), ensure_ascii=False),
                 is_heading=p.is_heading,
+                ocr=p.ocr,
             )
             for p in report.paragraphs
         ],
@@ -219,6 +231,7 @@ def load_reports(conn: Connection, report_id: str | None = None) -> list[Report]
                 end=row["end"],
                 section_path=tuple(json.loads(row["section_path"])),
                 is_heading=row["is_heading"],
+                ocr=row["ocr"],
             )
         )
     for row in conn.execute(only(figures, select(figures).order_by(figures.c.report_id, figures.c.start))).mappings():
