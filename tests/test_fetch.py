@@ -29,6 +29,7 @@ from assistant.service import Assistant
 from assistant.store import catalog
 from eval.synthetic import KINDS, make_report
 from ingest.load import load_path
+from test_formats import make_xls
 
 COLUMN = "/xxgk/nb/"
 TIMEOUT = 0.3  # seconds; the slow page answers after portal_site.SLOW_SECONDS
@@ -91,7 +92,7 @@ def without_tables(page: bytes, charset: str) -> str:
 
 
 def build_column(site: Site) -> dict[str, ingest.Report]:
-    """Three list pages of a TRS column: six sample reports, then a missing, a slow and a disallowed page."""
+    """Four list pages of a TRS column: seven reports, then a missing, a slow and a disallowed page."""
     expected: dict[str, ingest.Report] = {}
     links: list[Link] = []
 
@@ -124,6 +125,16 @@ def build_column(site: Site) -> dict[str, ingest.Report]:
     add("./202201/t20220109_10006.htm", qingshi.title, page, ingest.read_bytes(qingshi.html_bytes(), filename="qingshi.html"))
     site.put(COLUMN + "202201/P020220109600001.docx", qingshi.docx(), "application/octet-stream")
 
+    # The statistics tables only in an attached .xls (Excel 97-2003), as many portals post them.
+    kinds = {kind.name: kind for kind in KINDS}
+    weitang = make_report(random.Random(2022), place=("苇塘", "weitang"), level="县", kind=kinds["农业农村局"],
+                          year=2022, version="2021", split_other=False)
+    page = without_tables(weitang.html_bytes(), weitang.charset)
+    page = page.replace("</body>", '<p>附件：<a href="./P020230120700001.xls">政府信息公开情况统计表.xls</a></p></body>')
+    add("./202301/t20230120_10007.htm", weitang.title, page, ingest.read_bytes(weitang.html_bytes(), filename="weitang.html"))
+    site.put(COLUMN + "202301/P020230120700001.xls", make_xls(weitang.html_bytes().decode(weitang.charset)),
+             "application/vnd.ms-excel")
+
     links += [Link(MISSING, "某局2023年政府信息公开工作年度报告", "2024-01-01"),
               Link(SLOW, "某局2022年政府信息公开工作年度报告", "2023-01-01"),
               Link(DISALLOWED, "某局2021年政府信息公开工作年度报告", "2022-01-01")]
@@ -133,9 +144,10 @@ def build_column(site: Site) -> dict[str, ingest.Report]:
     site.put(COLUMN + DISALLOWED[2:], report_page("某局2021年政府信息公开工作年度报告", published="2022-01-01",
                                                   publisher="某局", paragraphs=["2021年，某局共收到政府信息公开申请2件。"]))
     site.put("/robots.txt", f"User-agent: *\nDisallow: {COLUMN}202312/\n", "text/plain")
-    for number in range(3):
+    pages = -(-len(links) // 3)
+    for number in range(pages):
         name = "index.html" if number == 0 else f"index_{number}.html"
-        site.put(COLUMN + name, list_page(links[3 * number : 3 * number + 3], page=number, pages=3))
+        site.put(COLUMN + name, list_page(links[3 * number : 3 * number + 3], page=number, pages=pages))
     return expected
 
 
@@ -190,13 +202,16 @@ def test_fetch_ingests_every_report_of_the_column_with_its_figures(run, portal, 
 
     assert fetched.exit_code == 0, fetched.output
     assert "Traceback" not in fetched.output
-    assert summary(fetched.output) == {"new": 6, "changed": 0, "unchanged": 0, "failed": 3}, fetched.output
+    assert summary(fetched.output) == {"new": 7, "changed": 0, "unchanged": 0, "failed": 3}, fetched.output
     reports = stored_reports(tmp_path / "data")
     assert set(reports) == set(portal.expected)
     for url, expected in portal.expected.items():
         assert (reports[url].meta.agency, reports[url].meta.year) == (expected.meta.agency, expected.meta.year), url
         assert figures(reports[url]) == figures(expected), url
     assert reports[portal.url("./202201/t20220109_10006.htm")].table_version == "2021"  # tables from the .docx
+    from_xls = reports[portal.url("./202301/t20230120_10007.htm")]  # tables from the .xls
+    assert from_xls.table_version == "2021" and from_xls.table_issues == ()
+    assert len([f for f in from_xls.figures if f.metric.startswith("t3.")]) > 100
     # the failures say why, and the rest went on
     assert "404 Not Found" in failure_line(fetched.output, portal.url(MISSING))
     assert "timed out after 0.3 s" in failure_line(fetched.output, portal.url(SLOW))
@@ -206,7 +221,7 @@ def test_fetch_ingests_every_report_of_the_column_with_its_figures(run, portal, 
     hits = portal.site.hits
     assert COLUMN + DISALLOWED[2:] not in {hit.path for hit in hits}
     assert hits[0].path == "/robots.txt"
-    assert {COLUMN + "index_1.html", COLUMN + "index_2.html"} <= {hit.path for hit in hits}
+    assert {COLUMN + "index_1.html", COLUMN + "index_2.html", COLUMN + "index_3.html"} <= {hit.path for hit in hits}
     gaps = [later.at - earlier.at for earlier, later in zip(hits, hits[1:])]
     assert min(gaps) >= DELAY * 0.9, gaps
 
@@ -221,7 +236,7 @@ def test_a_second_run_downloads_nothing_and_a_changed_page_replaces_its_report(r
     again = run("fetch", portal.column_url)
 
     assert again.exit_code == 0, again.output
-    assert summary(again.output) == {"new": 0, "changed": 0, "unchanged": 6, "failed": 3}, again.output
+    assert summary(again.output) == {"new": 0, "changed": 0, "unchanged": 7, "failed": 3}, again.output
     bodies = [hit.path for hit in portal.site.hits_since(mark) if hit.status == 200]
     assert bodies == [COLUMN + SLOW[2:]], bodies  # only the page that times out again
     assert "Downloaded 0 report pages and attachments" in again.output
@@ -232,7 +247,7 @@ def test_a_second_run_downloads_nothing_and_a_changed_page_replaces_its_report(r
 
     changed = run("fetch", portal.column_url)
 
-    assert summary(changed.output) == {"new": 0, "changed": 1, "unchanged": 5, "failed": 3}, changed.output
+    assert summary(changed.output) == {"new": 0, "changed": 1, "unchanged": 6, "failed": 3}, changed.output
     line = next(line for line in changed.output.splitlines() if portal.url(QINGHE_2018) in line)
     assert line.startswith("✓ changed"), line
     assert [hit.path for hit in portal.site.hits_since(mark) if hit.status == 200] == [qinghe, COLUMN + SLOW[2:]]
