@@ -804,16 +804,7 @@ def _load_image(data: bytes, filename: str) -> LoadedDocument:
     blocks: list[str] = []
     tables: list[Table] = []
     _scanned_blocks(ocr.read_page(image), blocks, tables)
-    published, publisher, source = _page_facts(blocks)
-    return LoadedDocument(
-        blocks=tuple(blocks),
-        title=_pick_title([], blocks),
-        published=published,
-        publisher=publisher,
-        source=source,
-        tables=tuple(tables),
-        ocr_blocks=frozenset(blocks),
-    )
+    return _titled_document(blocks, tables, ocr_blocks=frozenset(blocks))
 
 
 # --- .xlsx / .xls / .doc / .wps ------------------------------------------------------------------
@@ -831,6 +822,12 @@ def _load_sheets(sheets: Sequence[tuple[str, office.Grid]], filename: str) -> Lo
         if rows:
             tables.append(_make_table(_table_title(blocks) or name, rows, header_rows=1))
             blocks.extend(" ".join(dict.fromkeys(cell for cell in row if cell)) for row in rows)
+    return _titled_document(blocks, tables)
+
+
+def _titled_document(blocks: list[str], tables: list[Table], *, ocr_blocks: frozenset[str] = frozenset()) -> LoadedDocument:
+    """A document that is only blocks and tables (a scan, a spreadsheet): its title, date and
+    publisher are found in the blocks themselves."""
     published, publisher, source = _page_facts(blocks)
     return LoadedDocument(
         blocks=tuple(blocks),
@@ -839,6 +836,7 @@ def _load_sheets(sheets: Sequence[tuple[str, office.Grid]], filename: str) -> Lo
         publisher=publisher,
         source=source,
         tables=tuple(tables),
+        ocr_blocks=ocr_blocks,
     )
 
 
