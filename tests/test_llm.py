@@ -249,3 +249,11 @@ questions:
     assert [o["llm"]["outcome"] if o.get("llm") else None for o in result["outcomes"]["ours+llm"]] \
         == ["accepted", None, "accepted", None]
     assert "ours+llm" in (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_reading_said_as_null_text_is_no_reading():
+    from assistant.llm.review import FigureChoice
+
+    choice = FigureChoice.model_validate({"choice": "F1", "agency": "null", "year": "None", "breakdown": "无"})
+    assert (choice.agency, choice.year, choice.breakdown) == (None, None, None)
+    assert FigureChoice.model_validate({"choice": "F2", "year": "2021"}).year == 2021

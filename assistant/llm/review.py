@@ -42,14 +42,10 @@ class FigureChoice(BaseModel):
     year: int | None = None
     breakdown: str | None = None
 
-    @field_validator("agency", "breakdown", mode="before")
+    @field_validator("agency", "year", "breakdown", mode="before")
     @classmethod
-    def _null_words(cls, value: object) -> object:
-        return None if isinstance(value, str) and value.strip().lower() in _NONE else value
-
-    @field_validator("year", mode="before")
-    @classmethod
-    def _no_year(cls, value: object) -> object:
+    def _said_nothing(cls, value: object) -> object:
+        # Models write "null", "none" or 无 as text as often as they write JSON null.
         return None if isinstance(value, str) and value.strip().lower() in _NONE else value
 
 
