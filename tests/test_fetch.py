@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from conftest import SAMPLES
 from langchain_core.embeddings import Embeddings
 from portal_site import Link, Site, list_page, page_of, report_page, serving
+from test_formats import make_xls
 
 import ingest
 from assistant import cli as cli_module
@@ -29,7 +30,6 @@ from assistant.service import Assistant
 from assistant.store import catalog
 from eval.synthetic import KINDS, make_report
 from ingest.load import load_path
-from test_formats import make_xls
 
 COLUMN = "/xxgk/nb/"
 TIMEOUT = 0.3  # seconds; the slow page answers after portal_site.SLOW_SECONDS

@@ -11,7 +11,6 @@ import sys
 import time
 import urllib.request
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from conftest import ROOT, SAMPLES
