@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     )
     chroma_host: str | None = Field(None, description="Chroma server host; unset means a PersistentClient in data_dir.")
     chroma_port: int = Field(8000, description="Chroma server port, with chroma_host.")
+    sync_seconds: float = Field(
+        2.0, ge=0, description="How often a serving process checks the catalog for reports another process ingested, in seconds."
+    )
     collection: str = Field("report-chunks", description="Chroma collection holding the chunks.")
     database_url: str | None = Field(
         None, description="SQLAlchemy URL of the catalog; unset means SQLite at data_dir/catalog.sqlite3."

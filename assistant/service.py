@@ -39,13 +39,32 @@ class Assistant:
         self.indexer = Indexer(self.engine, self.vectors)
         self.llm = ModelReview.from_settings(settings)  # None unless an LLM endpoint is configured
         self._lock = threading.Lock()
+        self._refreshing = threading.Lock()  # one reload at a time; askers meanwhile use the current state
+        self._version = -1
+        self._checked = 0.0
         self.indexer.reconcile()
         self.refresh()
         self.embedder.embed_query("预热")  # the first encode is slow; pay it at start-up, not on a user's question
 
+    def sync(self) -> None:
+        """Reload when another process (a worker of `nianbao serve --workers N`, a `nianbao ingest`)
+        changed the catalog; checked at most once per ``sync_seconds``."""
+        now = time.monotonic()
+        if now - self._checked < self.settings.sync_seconds:
+            return
+        self._checked = now
+        with self.engine.connect() as conn:
+            current = catalog.version(conn)
+        if current != self._version and self._refreshing.acquire(blocking=False):
+            try:
+                self.refresh()
+            finally:
+                self._refreshing.release()
+
     def refresh(self) -> None:
         """Reload the reports and rebuild the lexical indexes (after an ingest)."""
         with self.engine.connect() as conn:
+            version = catalog.version(conn)  # read first: a write after it is picked up by the next sync
             reports = catalog.load_reports(conn)
         add_words([a for r in reports for a in (r.meta.agency, *r.meta.aliases)])
         chunks = [c for r in reports for c in r.chunks]
@@ -56,6 +75,7 @@ class Assistant:
             self.retriever: FusionRetriever = retriever
             self.answerer = Answerer(reports, nearest=self.settings.top_k, max_uncovered=self.settings.max_uncovered)
             self._paragraphs_of = paragraphs_of
+            self._version = version
 
     def ingest(self, paths: Sequence[Path], *, overrides: Overrides = Overrides(), on_file=None) -> list[FileResult]:  # type: ignore[no-untyped-def]
         try:
@@ -96,6 +116,7 @@ class Assistant:
         """Answer ``text``; ``previous`` is the session's last question, against which a follow-up
         (“那2018年呢?”) is completed. ``use_llm=False`` answers without the configured LLM."""
         started = time.perf_counter()
+        self.sync()
         text = (text or "").strip()
         if not text:
             raise QuestionInvalid(

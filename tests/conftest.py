@@ -51,7 +51,7 @@ def make_assistant(tmp_path_factory, embedder):
     from assistant.service import Assistant
 
     def make(**overrides) -> Assistant:
-        data_dir = tmp_path_factory.mktemp("data")
+        data_dir = overrides.pop("data_dir", None) or tmp_path_factory.mktemp("data")
         return Assistant(Settings(data_dir=data_dir, model_dir=MODEL_DIR, **overrides), embedder=embedder)
 
     return make

@@ -28,7 +28,9 @@ from sqlalchemy import (
     inspect,
     select,
     text,
+    update,
 )
+from sqlalchemy.exc import IntegrityError
 
 from ingest.model import Chunk, Figure, Paragraph, Report, ReportMeta, TableCell
 
@@ -98,6 +100,15 @@ chunks = Table(
     Column("end", Integer, nullable=False),
 )
 
+# One row: a counter every write to the catalog bumps, so each serving process (a worker of
+# `nianbao serve --workers N`) sees an ingest made through another one and reloads.
+state = Table(
+    "catalog_state",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("version", Integer, nullable=False),
+)
+
 
 def connect(url: str) -> Engine:
     engine = create_engine(url)
@@ -112,7 +123,22 @@ def connect(url: str) -> Engine:
 
     metadata.create_all(engine)
     _add_missing_columns(engine)
+    try:
+        with engine.begin() as conn:
+            if conn.execute(select(state.c.version)).first() is None:
+                conn.execute(insert(state).values(id=1, version=0))
+    except IntegrityError:
+        pass  # another process made the row first
     return engine
+
+
+def version(conn: Connection) -> int:
+    """The catalog's version: it changes whenever a report is added, replaced or removed."""
+    return int(conn.execute(select(state.c.version).where(state.c.id == 1)).scalar_one_or_none() or 0)
+
+
+def _bump_version(conn: Connection) -> None:
+    conn.execute(update(state).where(state.c.id == 1).values(version=state.c.version + 1))
 
 
 def _add_missing_columns(engine: Engine) -> None:
@@ -129,12 +155,16 @@ def stored_hash(conn: Connection, report_id: str) -> str | None:
 def delete_report(conn: Connection, report_id: str) -> bool:
     for table in (figures, chunks, paragraphs):
         conn.execute(delete(table).where(table.c.report_id == report_id))
-    return conn.execute(delete(reports).where(reports.c.id == report_id)).rowcount > 0
+    removed = conn.execute(delete(reports).where(reports.c.id == report_id)).rowcount > 0
+    if removed:
+        _bump_version(conn)
+    return removed
 
 
 def save_report(conn: Connection, report: Report) -> None:
     """Replace whatever the catalog holds for this report id (call inside a transaction)."""
     delete_report(conn, report.id)
+    _bump_version(conn)
     meta = report.meta
     conn.execute(
         insert(reports).values(
