@@ -2,13 +2,15 @@
 
 The catalog (SQL) is the source of truth. A report's catalog rows are written in one transaction
 that commits only after its vectors are in Chroma; if anything fails, the transaction rolls back
-and Chroma is put back to what the catalog says. A crash between the two (a killed process) is
-repaired by :meth:`Indexer.reconcile`, which runs before every ingest and at start-up: a report is
-in both stores or in neither, never half.
+and Chroma is put back to what the catalog says. A crash between the two (a killed process) leaves
+the report's row in the catalog's pending writes, and :meth:`Indexer.recover` (at start-up) puts
+just those reports right; :meth:`Indexer.reconcile` (before every batch ingest) compares every
+vector with the catalog. A report is in both stores or in neither, never half.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
@@ -64,34 +66,62 @@ def report_files(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
+def source_digest(path: Path, data: bytes, overrides: Overrides) -> str:
+    """What a report read from this file depends on: its bytes, name, the parser and the overrides."""
+    digest = hashlib.sha256()
+    for part in (ingest.PARSER_VERSION, str(path), repr(overrides)):
+        digest.update(part.encode("utf-8") + b"\0")
+    digest.update(data)
+    return digest.hexdigest()
+
+
 class Indexer:
     def __init__(self, engine: Engine, vectors: VectorStore) -> None:
         self.engine = engine
         self.vectors = vectors
 
-    def index(self, report: Report) -> Outcome:
+    def index(self, report: Report, *, source_digest: str = "") -> Outcome:
         with self.engine.connect() as conn:
             previous = catalog.stored_hash(conn, report.id)
-        if previous == report.content_hash and self.vectors.stored_hashes().get(report.id) == {report.content_hash}:
+        if previous == report.content_hash and self.vectors.hashes_of(report.id) == {report.content_hash}:
+            if source_digest:
+                with self.engine.begin() as conn:
+                    catalog.set_source_digest(conn, report.id, source_digest)
             return Outcome.UNCHANGED
         try:
+            self._mark_pending(report.id)
             with self.engine.begin() as conn:
-                catalog.save_report(conn, report)
+                catalog.save_report(conn, report, source_digest=source_digest)
                 self.vectors.delete_report(report.id)
                 self.vectors.upsert(report.chunks, content_hash=report.content_hash)
+                catalog.clear_pending(conn, report.id)
         except BaseException:
             self._restore(report.id)
             raise
         return Outcome.ADDED if previous is None else Outcome.REPLACED
 
     def remove(self, report_id: str) -> bool:
+        self._mark_pending(report_id)
         with self.engine.begin() as conn:
             removed = catalog.delete_report(conn, report_id)
             self.vectors.delete_report(report_id)
+            catalog.clear_pending(conn, report_id)
         return removed
 
+    def _mark_pending(self, report_id: str) -> None:
+        with self.engine.begin() as conn:
+            catalog.mark_pending(conn, report_id)
+
+    def recover(self) -> list[str]:
+        """Repair the reports a killed ingest left half written (their pending rows); returns their ids."""
+        with self.engine.connect() as conn:
+            repaired = catalog.pending_reports(conn)
+        for report_id in repaired:
+            self._restore(report_id)
+        return repaired
+
     def reconcile(self) -> list[str]:
-        """Make Chroma match the catalog; returns the ids of the reports that needed repair."""
+        """Make Chroma match the catalog, vector by vector; returns the ids of the reports that needed repair."""
         with self.engine.connect() as conn:
             wanted = catalog.report_hashes(conn)
         stored = self.vectors.stored_hashes()
@@ -106,10 +136,11 @@ class Indexer:
         self.vectors.delete_report(report_id)
         with self.engine.connect() as conn:
             digest = catalog.stored_hash(conn, report_id)
-            if digest is None:
-                return
-            (report,) = catalog.load_reports(conn, report_id)
-        self.vectors.upsert(report.chunks, content_hash=digest)
+            report = catalog.load_reports(conn, report_id)[0] if digest is not None else None
+        if report is not None:
+            self.vectors.upsert(report.chunks, content_hash=digest)  # type: ignore[arg-type]
+        with self.engine.begin() as conn:
+            catalog.clear_pending(conn, report_id)
 
     def ingest_files(
         self,
@@ -119,14 +150,24 @@ class Indexer:
         on_file: Callable[[FileResult], None] | None = None,
     ) -> list[FileResult]:
         """Read and index every file; one bad file is reported and the others still go in."""
+        self.recover()
         self.reconcile()
         results = []
         for path in report_files(paths):
             try:
-                report = ingest.read_path(
-                    path, agency=overrides.agency, year=overrides.year, title=overrides.title, aliases=overrides.aliases
-                )
-                result = FileResult(str(path), self.index(report), report.id, report.meta.title, issues=report.table_issues)
+                data = Path(path).read_bytes()
+                digest = source_digest(path, data, overrides)
+                with self.engine.connect() as conn:
+                    known = catalog.report_from_source(conn, digest)
+                if known is not None:
+                    result = FileResult(str(path), Outcome.UNCHANGED, *known)
+                else:
+                    report = ingest.read_bytes(
+                        data, filename=str(path), agency=overrides.agency, year=overrides.year, title=overrides.title,
+                        aliases=overrides.aliases,
+                    )
+                    outcome = self.index(report, source_digest=digest)
+                    result = FileResult(str(path), outcome, report.id, report.meta.title, issues=report.table_issues)
             except IngestError as exc:
                 result = FileResult(str(path), Outcome.FAILED, error=str(exc))
             except OSError as exc:

@@ -42,7 +42,7 @@ class Assistant:
         self._refreshing = threading.Lock()  # one reload at a time; askers meanwhile use the current state
         self._version = -1
         self._checked = 0.0
-        self.indexer.reconcile()
+        self.indexer.recover()
         self.refresh()
         self.embedder.embed_query("预热")  # the first encode is slow; pay it at start-up, not on a user's question
 

@@ -104,6 +104,11 @@ def test_ingesting_the_same_file_twice_changes_nothing(fresh, seed_path, monkeyp
         ingested_at = conn.execute(select(catalog.reports.c.ingested_at)).scalar_one()
 
     embedded = count_embeddings(monkeypatch, fresh)
+
+    def parse_again(*args, **kwargs):
+        raise AssertionError("an unchanged file is known by its digest, not parsed again")
+
+    monkeypatch.setattr(ingest, "read_bytes", parse_again)
     (second,) = fresh.ingest([seed_path])
 
     assert second.outcome is Outcome.UNCHANGED
@@ -331,6 +336,11 @@ def test_a_new_assistant_reconciles_at_start_up(fresh, seed_path, tmp_path, corp
     fresh.ingest([copy])
     old = fresh.reports[0]
     orphan = ingest.read_path(corpus / "real" / "2012-pingtan-county.txt")
+    # two ingests killed after their vectors went in, before the catalog committed: each had
+    # marked its report pending first
+    with fresh.engine.begin() as conn:
+        catalog.mark_pending(conn, orphan.id)
+        catalog.mark_pending(conn, old.id)
     fresh.vectors.upsert(orphan.chunks, content_hash=orphan.content_hash)
     new = ingest.read_path(altered_seed(seed_path, copy))
     fresh.vectors.delete_report(new.id)
@@ -339,6 +349,8 @@ def test_a_new_assistant_reconciles_at_start_up(fresh, seed_path, tmp_path, corp
 
     restarted = Assistant(fresh.settings, embedder=embedder)
 
+    with restarted.engine.connect() as conn:
+        assert catalog.pending_reports(conn) == []
     assert restarted.vectors.stored_hashes() == {old.id: {old.content_hash}}
     assert restarted.vectors.count() == len(old.chunks)
     assert_stores_agree(restarted)

@@ -51,6 +51,9 @@ reports = Table(
     Column("table_version", String(8), nullable=False, default=""),
     Column("table_issues", Text, nullable=False, default="[]"),
     Column("ingested_at", String(32), nullable=False),
+    # what the report was read from (file bytes, name, parser version, overrides): an unchanged
+    # file is known without parsing it again
+    Column("source_digest", String(64), nullable=False, default="", index=True),
 )
 
 paragraphs = Table(
@@ -110,8 +113,18 @@ state = Table(
 )
 
 
+# Reports whose vectors are being written: a row is committed before Chroma is touched and removed
+# in the transaction that commits the catalog rows, so a killed ingest leaves the row behind and
+# the next start repairs just those reports (Indexer.recover) instead of scanning every vector.
+pending = Table(
+    "pending_writes",
+    metadata,
+    Column("report_id", String(64), primary_key=True),
+)
+
+
 def connect(url: str) -> Engine:
-    engine = create_engine(url)
+    engine = create_engine(url, pool_pre_ping=True)
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine, "connect")
@@ -142,10 +155,14 @@ def _bump_version(conn: Connection) -> None:
 
 
 def _add_missing_columns(engine: Engine) -> None:
-    """A catalog made before paragraphs.ocr existed gets the column (create_all adds no columns)."""
+    """A catalog made before a column existed gets it (create_all adds no columns)."""
     if "ocr" not in {column["name"] for column in inspect(engine).get_columns("paragraphs")}:
         with engine.begin() as conn:
             conn.execute(text("ALTER TABLE paragraphs ADD COLUMN ocr BOOLEAN NOT NULL DEFAULT FALSE"))
+    if "source_digest" not in {column["name"] for column in inspect(engine).get_columns("reports")}:
+        with engine.begin() as conn:
+            conn.execute(text("ALTER TABLE reports ADD COLUMN source_digest VARCHAR(64) NOT NULL DEFAULT ''"))
+            conn.execute(text("CREATE INDEX ix_reports_source_digest ON reports (source_digest)"))
 
 
 def stored_hash(conn: Connection, report_id: str) -> str | None:
@@ -161,7 +178,7 @@ def delete_report(conn: Connection, report_id: str) -> bool:
     return removed
 
 
-def save_report(conn: Connection, report: Report) -> None:
+def save_report(conn: Connection, report: Report, *, source_digest: str = "") -> None:
     """Replace whatever the catalog holds for this report id (call inside a transaction)."""
     delete_report(conn, report.id)
     _bump_version(conn)
@@ -180,6 +197,7 @@ def save_report(conn: Connection, report: Report) -> None:
             table_version=report.table_version,
             table_issues=json.dumps(list(report.table_issues), ensure_ascii=False),
             ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            source_digest=source_digest,
         )
     )
     conn.execute(
@@ -318,6 +336,30 @@ def load_reports(conn: Connection, report_id: str | None = None) -> list[Report]
             )
         )
     return loaded
+
+
+def report_from_source(conn: Connection, source_digest: str) -> tuple[str, str, tuple[str, ...]] | None:
+    """(id, title, table issues) of the report read from exactly this source, if the catalog has it."""
+    row = conn.execute(select(reports.c.id, reports.c.title, reports.c.table_issues)
+                       .where(reports.c.source_digest == source_digest)).first()
+    return None if row is None else (row.id, row.title, tuple(json.loads(row.table_issues)))
+
+
+def set_source_digest(conn: Connection, report_id: str, source_digest: str) -> None:
+    conn.execute(update(reports).where(reports.c.id == report_id).values(source_digest=source_digest))
+
+
+def mark_pending(conn: Connection, report_id: str) -> None:
+    if conn.execute(select(pending.c.report_id).where(pending.c.report_id == report_id)).first() is None:
+        conn.execute(insert(pending).values(report_id=report_id))
+
+
+def clear_pending(conn: Connection, report_id: str) -> None:
+    conn.execute(delete(pending).where(pending.c.report_id == report_id))
+
+
+def pending_reports(conn: Connection) -> list[str]:
+    return list(conn.execute(select(pending.c.report_id)).scalars())
 
 
 def report_hashes(conn: Connection) -> dict[str, str]:

@@ -45,6 +45,11 @@ class VectorStore:
             found.setdefault(str(meta["report_id"]), set()).add(str(meta["content_hash"]))
         return found
 
+    def hashes_of(self, report_id: str) -> set[str]:
+        """The content hashes one report's chunks were embedded from (empty: none stored)."""
+        found = self._collection.get(where={"report_id": report_id}, include=["metadatas"])["metadatas"] or []
+        return {str(meta["content_hash"]) for meta in found}
+
     def search(self, query: str, *, k: int, report_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity), best first, within the given reports."""
         if self._collection.count() == 0:
