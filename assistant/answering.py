@@ -7,16 +7,18 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
-from collections.abc import Sequence
+import threading
+from collections import Counter, OrderedDict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from assistant.retrieval import bigram_tokens
 from assistant.schemas import Answer, Citation, FigureAnswer, ReportRef, Understanding
+from assistant.store.shelf import InMemoryShelf, Shelf
+from assistant.tokens import bigram_tokens
 from assistant.understanding.parse import CONCEPTS, DECISIVE, Question, concepts_in
 from assistant.understanding.terms import Term, covers, opposite_in, part_words, topic_terms, uncovered
-from ingest.model import Figure, Paragraph, Report, TableCell
+from ingest.model import Figure, Paragraph, Report, ReportMeta, TableCell
 from ingest.numbers import UNITS as _UNIT_NAMES
 from ingest.standard import T3_ROWS, t3_key
 
@@ -68,34 +70,79 @@ class Evidence:
     sentence: str = ""
 
 
+_WEIGHTS_KEPT = 512  # reports whose weights stay computed
+
+
+@dataclass(frozen=True)
+class _ReportWeights:
+    """What the matcher derives from one report, computed when a question first reads it."""
+
+    # Bigram weights within the report: 当面 tells one of its figures from another, 公开/信息 tell
+    # nothing. Per report, so what else is indexed never changes which figure answers.
+    idf: dict[str, float]
+    unseen: float
+    # What the report's figures count, all together: a word of the question found here but not in
+    # a figure's own words names a part that figure is not (当面 for a total of requests).
+    figure_words: list[str]
+
+    @classmethod
+    def of(cls, report: Report) -> _ReportWeights:
+        frequency: Counter[str] = Counter()
+        for paragraph in report.paragraphs:
+            frequency.update(set(bigram_tokens(paragraph.text)))
+        total = max(1, len(report.paragraphs))
+        return cls({b: math.log(1 + total / n) for b, n in frequency.items()}, math.log(1 + total),
+                   [_figure_words(f) for f in report.figures])
+
+
 class Answerer:
-    def __init__(self, reports: Sequence[Report], *, nearest: int = 5, max_uncovered: float = MAX_UNCOVERED) -> None:
-        self.reports = {r.id: r for r in reports}
+    def __init__(self, reports: Shelf | Sequence[Report], *, nearest: int = 5, max_uncovered: float = MAX_UNCOVERED) -> None:
+        shelf = reports if isinstance(reports, Shelf) else InMemoryShelf(reports)
+        self.reports: Mapping[str, Report] = shelf  # what answers are read from (a baseline narrows it)
+        self._shelf = shelf  # every report whole: paragraphs by id, and the weights below
         self.max_uncovered = max_uncovered
         self.nearest = nearest  # passages a refusal shows (a table chunk alone holds dozens of row paragraphs)
-        self.paragraphs = {p.id: (r, p) for r in reports for p in r.paragraphs}
-        # Bigram weights within each report: 当面 tells one of its figures from another, 公开/信息
-        # tell nothing. Per report, so what else is indexed never changes which figure answers.
-        self._idf: dict[str, tuple[dict[str, float], float]] = {}
-        for report in reports:
-            frequency: Counter[str] = Counter()
-            for paragraph in report.paragraphs:
-                frequency.update(set(bigram_tokens(paragraph.text)))
-            total = max(1, len(report.paragraphs))
-            self._idf[report.id] = ({b: math.log(1 + total / n) for b, n in frequency.items()}, math.log(1 + total))
-        # What the report's figures count, all together: a word of the question found here but not
-        # in a figure's own words names a part that figure is not (当面 for a total of requests).
-        self._figure_words = {r.id: [_figure_words(f) for f in r.figures] for r in reports}
+        self._weights: OrderedDict[str, _ReportWeights] = OrderedDict()
+        self._weights_lock = threading.Lock()
         self._distinguishing: dict[tuple[str, str], bool] = {}
-        self._names = {n for r in reports for n in (r.meta.agency, *r.meta.aliases)}
+        self._names = {n for m in shelf.metas for n in (m.agency, *m.aliases)}
+        self._names_longest_first = sorted(self._names, key=len, reverse=True)
+
+    @property
+    def metas(self) -> list[ReportMeta]:
+        """Every report's metadata (what questions are understood against)."""
+        return self._shelf.metas
+
+    def paragraph(self, paragraph_id: str) -> tuple[Report, Paragraph] | None:
+        return self._shelf.paragraph(paragraph_id)
+
+    def _paragraph_of(self, paragraph_id: str) -> Paragraph:
+        found = self._shelf.paragraph(paragraph_id)
+        if found is None:
+            raise KeyError(paragraph_id)
+        return found[1]
+
+    def _report_weights(self, report_id: str) -> _ReportWeights:
+        with self._weights_lock:
+            if report_id in self._weights:
+                self._weights.move_to_end(report_id)
+                return self._weights[report_id]
+        weights = _ReportWeights.of(self._shelf[report_id])
+        with self._weights_lock:
+            self._weights[report_id] = weights
+            while len(self._weights) > _WEIGHTS_KEPT:
+                self._weights.popitem(last=False)
+        return weights
 
     def _names_a_part(self, report_id: str, word: str) -> bool:
         """Whether ``word`` is what some of the report's figures count and most do not (当面, 信函):
         a question naming it asks for that part. A word most figures share (申请) is the genre."""
         key = (report_id, word)
         if key not in self._distinguishing:
-            words = self._figure_words[report_id]
+            words = self._report_weights(report_id).figure_words
             count = sum(1 for text in words if covers(text, word))
+            if len(self._distinguishing) > 100_000:
+                self._distinguishing.clear()
             self._distinguishing[key] = 0 < count <= max(2, 0.15 * len(words))
         return self._distinguishing[key]
 
@@ -130,7 +177,8 @@ class Answerer:
         return penalty if penalty <= (self.max_uncovered if loose is None else loose) else None
 
     def _weight(self, bigrams: set[str], report_id: str) -> float:
-        idf, unseen = self._idf[report_id]
+        weights = self._report_weights(report_id)
+        idf, unseen = weights.idf, weights.unseen
         return sum(idf.get(b, unseen) * (_GENRE_WEIGHT if b in _GENRE_BIGRAMS else 1.0) for b in bigrams)
 
     # ---- scoring -------------------------------------------------------------------------
@@ -175,7 +223,7 @@ class Answerer:
         return score + 5 * overlap + 1 * sentence_overlap
 
     def _question_bigrams(self, question: Question) -> set[str]:
-        return set(bigram_tokens(_strip_identity(question.topic or question.text, self.reports.values())))
+        return set(bigram_tokens(_strip_identity(question.topic or question.text, self._names_longest_first)))
 
     def best_figures(self, question: Question, report_ids: Sequence[str], boosted: set[str],
                      loose: float | None = None) -> list[Evidence]:
@@ -190,7 +238,7 @@ class Answerer:
             for figure in report.figures:
                 if _STANDARD_CELL.match(figure.metric) or figure.value is None or not units_compatible(question.unit, figure):
                     continue  # the standard tables' cells are asked by their metric (finding)
-                _, paragraph = self.paragraphs[figure.paragraph_id]
+                paragraph = self._paragraph_of(figure.paragraph_id)
                 previous, sentence = ("", figure.context) if figure.cell else _sentence_at(paragraph, figure.start - paragraph.start)
                 # The sentence before often names what this one goes on counting (…开通官方微信公众号，
                 # 关注用户达1255人；截至目前累计总关注用户达1331人): it counts as the section does.
@@ -374,7 +422,7 @@ class Answerer:
             if prose and prose[0].figure and question.metric and any(w in prose[0].figure.context for w in question.metric.words) \
                     and _total([Evidence(report, prose[0].paragraph, 0, c) for c in cells]) == prose[0].figure.value:
                 return prose[:1], prose
-            return [Evidence(report, self.paragraphs[c.paragraph_id][1], 10.0, c) for c in cells], prose
+            return [Evidence(report, self._paragraph_of(c.paragraph_id), 10.0, c) for c in cells], prose
         return prose[:1], prose
 
     def figure_candidates(self, question: Question, report_ids: Sequence[str], boosted: set[str], *,
@@ -574,7 +622,7 @@ class Answerer:
             cells = [by_key[k] for k in asked if k in by_key and by_key[k].value is not None]
             if not cells:
                 continue
-            evidence = [Evidence(report, self.paragraphs[c.paragraph_id][1], 10.0, c) for c in cells]
+            evidence = [Evidence(report, self._paragraph_of(c.paragraph_id), 10.0, c) for c in cells]
             total = _total(evidence) or 0
             answer = self._answer(question, understanding, text="", evidence=evidence, confidence=0.9)
             verdict = "是" if total > 0 else "否"
@@ -647,7 +695,10 @@ class Answerer:
     def _citations(self, paragraph_ids: Sequence[str]) -> list[Citation]:
         citations = []
         for pid in dict.fromkeys(paragraph_ids):
-            report, paragraph = self.paragraphs[pid]
+            found = self.paragraph(pid)
+            if found is None:  # its report was removed since it was retrieved
+                continue
+            report, paragraph = found
             if not paragraph.is_heading:
                 citations.append(self.citation(report, paragraph))
         return citations
@@ -750,11 +801,11 @@ def _sentence_at(paragraph: Paragraph, offset: int) -> tuple[str, str]:
     return "", paragraph.text
 
 
-def _strip_identity(text: str, reports: Sequence[Report] | object) -> str:
+def _strip_identity(text: str, names_longest_first: Sequence[str]) -> str:
     """The question without its agency names and years, which say which report, not what figure."""
-    for report in reports:  # type: ignore[attr-defined]
-        for alias in sorted((report.meta.agency, *report.meta.aliases), key=len, reverse=True):
-            text = text.replace(alias, "")
+    for name in names_longest_first:
+        if name in text:
+            text = text.replace(name, "")
     return re.sub(r"(?:19|20)\d{2}\s*年度?|[〇零一二三四五六七八九]{4}年|多少|是否|有没有|几", "", text)
 
 

@@ -163,8 +163,10 @@ def reports() -> None:
     """List the ingested reports."""
     assistant = _assistant(get_settings())
     table = Table("id", "agency", "year", "title", "paragraphs", "figures")
-    for r in assistant.reports:
-        table.add_row(r.id, r.meta.agency, str(r.meta.year), r.meta.title, str(len(r.paragraphs)), str(len(r.figures)))
+    counts = assistant.part_counts()
+    for entry in assistant.shelf.entries:
+        paragraphs, figures, _ = counts.get(entry.id, (0, 0, 0))
+        table.add_row(entry.id, entry.meta.agency, str(entry.meta.year), entry.meta.title, str(paragraphs), str(figures))
     console.print(table)
 
 
@@ -218,7 +220,7 @@ def serve(host: str | None, port: int | None, no_ingest: bool) -> None:
         _ingest(assistant, [SAMPLES_DIR, *corpus, *settings.ingest_paths], Overrides())
     host = host or settings.host
     port = port or settings.port
-    console.print(f"Serving {len(assistant.reports)} reports at [bold]http://{host}:{port}[/bold]  (API docs: http://{host}:{port}/docs)")
+    console.print(f"Serving {len(assistant.shelf)} reports at [bold]http://{host}:{port}[/bold]  (API docs: http://{host}:{port}/docs)")
     uvicorn.run(create_app(settings, assistant=assistant), host=host, port=port, log_level="warning")
 
 

@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 import ingest
 from assistant.store import catalog
 from assistant.store.vectors import VectorStore
+from assistant.tokens import add_words, word_tokens
 from ingest.errors import IngestError
 from ingest.model import Report
 
@@ -90,8 +91,9 @@ class Indexer:
             return Outcome.UNCHANGED
         try:
             self._mark_pending(report.id)
+            add_words([report.meta.agency, *report.meta.aliases])  # tokenized whole, as questions naming them are
             with self.engine.begin() as conn:
-                catalog.save_report(conn, report, source_digest=source_digest)
+                catalog.save_report(conn, report, source_digest=source_digest, words=word_tokens)
                 self.vectors.delete_report(report.id)
                 self.vectors.upsert(report.chunks, content_hash=report.content_hash)
                 catalog.clear_pending(conn, report.id)

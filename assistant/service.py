@@ -15,12 +15,18 @@ from assistant.errors import QuestionInvalid
 from assistant.fetch import ColumnListing, PageResult, open_fetcher
 from assistant.index import FileResult, Indexer, Overrides
 from assistant.llm import ModelReview
-from assistant.retrieval import FusionRetriever, add_words, hybrid_retriever
+from assistant.retrieval import hybrid_retriever
 from assistant.schemas import Answer, AskFilters
-from assistant.store import catalog
+from assistant.store import catalog, lexical
+from assistant.store.shelf import CatalogShelf, ReportEntry
 from assistant.store.vectors import VectorStore
+from assistant.tokens import add_words, word_tokens
 from assistant.understanding import Question, needs_previous, resolve_followup, understand
 from ingest.model import Report
+
+# A question naming no agency may be about hundreds of reports: the answerer reads the ones
+# retrieval found its passages in, at most this many, instead of every report in scope.
+MAX_REPORTS_READ = 24
 
 
 class Assistant:
@@ -57,25 +63,60 @@ class Assistant:
             current = catalog.version(conn)
         if current != self._version and self._refreshing.acquire(blocking=False):
             try:
-                self.refresh()
+                self.refresh(build=False)  # the ingesting process builds the lexical index
             finally:
                 self._refreshing.release()
 
-    def refresh(self) -> None:
-        """Reload the reports and rebuild the lexical indexes (after an ingest)."""
+    def refresh(self, *, build: bool = True) -> None:
+        """Re-read the catalog's entries and load the newest lexical index (after an ingest here or
+        in another process); ``build``: build it first if it is older than the catalog. Whole
+        reports are read from the catalog when a question needs them."""
         with self.engine.connect() as conn:
             version = catalog.version(conn)  # read first: a write after it is picked up by the next sync
-            reports = catalog.load_reports(conn)
-        add_words([a for r in reports for a in (r.meta.agency, *r.meta.aliases)])
-        chunks = [c for r in reports for c in r.chunks]
-        retriever = hybrid_retriever(chunks, self.vectors, k=self.settings.top_k)
-        paragraphs_of = {c.id: list(c.paragraph_ids) for c in chunks}
+        shelf = CatalogShelf(self.engine)
+        add_words([a for e in shelf.entries for a in (e.meta.agency, *e.meta.aliases)])
+        index = self._lexical_index(version, build=build)
+        retriever = hybrid_retriever(index, self.vectors, k=self.settings.top_k)
+        answerer = Answerer(shelf, nearest=self.settings.top_k, max_uncovered=self.settings.max_uncovered)
         with self._lock:
-            self.reports: list[Report] = reports
-            self.retriever: FusionRetriever = retriever
-            self.answerer = Answerer(reports, nearest=self.settings.top_k, max_uncovered=self.settings.max_uncovered)
-            self._paragraphs_of = paragraphs_of
+            self.shelf, self.retriever, self.answerer = shelf, retriever, answerer
             self._version = version
+
+    @property
+    def lexical_dir(self) -> Path:
+        return self.settings.data_dir / "lexical"
+
+    def _lexical_index(self, version: int, *, build: bool) -> lexical.LexicalIndex | None:
+        """The newest stored index, built first when there is none or (``build``) it is older than the catalog."""
+        folder = lexical.newest(self.lexical_dir)
+        if folder is None or (build and int(folder.name) != version):
+            return self.build_lexical_index()
+        try:
+            return lexical.LexicalIndex.load(folder)
+        except (OSError, ValueError):  # pruned or half-written under us: build our own
+            return self.build_lexical_index()
+
+    def build_lexical_index(self) -> lexical.LexicalIndex:
+        """Index every chunk's stored tokens (BM25, words and bigrams) under the catalog's version."""
+        with self.engine.connect() as conn:
+            version = catalog.version(conn)
+            rows = [lexical.ChunkTokens(cid, rid, words or " ".join(word_tokens(text)), text)
+                    for cid, rid, words, text in catalog.chunk_tokens(conn)]
+        folder = self.lexical_dir / str(version)
+        index = lexical.LexicalIndex.build(rows, folder, version=version)
+        lexical.prune(self.lexical_dir, keep=folder)
+        return index
+
+    def part_counts(self) -> dict[str, tuple[int, int, int]]:
+        """report id → (paragraphs, figures, chunks), counted in the catalog."""
+        with self.engine.connect() as conn:
+            return catalog.part_counts(conn)
+
+    @property
+    def reports(self) -> list[Report]:
+        """Every report, whole, read from the catalog (for tools and the evaluation; asking reads
+        only the reports a question is about)."""
+        return list(self.shelf.values())
 
     def ingest(self, paths: Sequence[Path], *, overrides: Overrides = Overrides(), on_file=None) -> list[FileResult]:  # type: ignore[no-untyped-def]
         try:
@@ -128,18 +169,23 @@ class Assistant:
                 field="question",
             )
         with self._lock:
-            reports, retriever, answerer = self.reports, self.retriever, self.answerer
-            paragraphs_of = self._paragraphs_of
-        metas = [r.meta for r in reports]
+            shelf, retriever, answerer = self.shelf, self.retriever, self.answerer
+        metas = shelf.metas
         resolved = resolve_followup(text, previous, metas)
         question = understand(resolved or text, metas)
-        candidates, refusal = self._candidates(question, reports, filters)
+        candidates, refusal = self._candidates(question, shelf.entries, filters)
         if resolved is None and needs_previous(text, metas):
             candidates, refusal = [], "这个问题要接着上一个问题理解，但没有上一个问题。请问完整的问题，例如“2018年某某局共收到多少件政府信息公开申请？”。"
         scope = [r.id for r in candidates] if candidates else None
-        docs = retriever.invoke(question.search_text or text, report_ids=scope) if reports else []
-        retrieved = [pid for d in docs for pid in paragraphs_of.get(d.metadata["chunk_id"], [])]
+        if scope is not None and len(scope) == len(shelf):
+            scope = None  # every report: no filter to apply
+        docs = retriever.invoke(question.search_text or text, report_ids=scope) if len(shelf) else []
+        chunks = [shelf.chunk(d.metadata["chunk_id"]) for d in docs]
+        retrieved = [pid for c in chunks if c is not None for pid in c.paragraph_ids]
         report_ids = [r.id for r in candidates]
+        if len(report_ids) > MAX_REPORTS_READ:
+            found = list(dict.fromkeys(d.metadata["report_id"] for d in docs))
+            report_ids = [r for r in found if scope is None or r in set(scope)][:MAX_REPORTS_READ]
         answer = answerer.answer(question, report_ids=report_ids, retrieved=retrieved, refusal=refusal)
         if self.llm and use_llm and not refusal:
             answer = self.llm.review(answerer, question, answer, report_ids=report_ids, retrieved=retrieved)
@@ -150,17 +196,18 @@ class Assistant:
 
     def retrieve(self, text: str, *, report_ids: Sequence[str] | None = None) -> list[str]:
         """Chunk ids, best first, as ask() retrieves them (for the evaluation's retrieval metrics)."""
-        question = understand(text, [r.meta for r in self.reports])
+        question = understand(text, self.shelf.metas)
         return [d.metadata["chunk_id"] for d in self.retriever.invoke(question.search_text or text, report_ids=report_ids)]
 
     def scope(self, text: str, filters: AskFilters | None = None) -> list[str] | None:
         """The ids of the reports ask() would search for this question (None: it would refuse)."""
-        question = understand(text, [r.meta for r in self.reports])
-        candidates, _ = self._candidates(question, self.reports, filters)
+        question = understand(text, self.shelf.metas)
+        candidates, _ = self._candidates(question, self.shelf.entries, filters)
         return [r.id for r in candidates] or None
 
     @staticmethod
-    def _candidates(question: Question, reports: Sequence[Report], filters: AskFilters | None) -> tuple[list[Report], str | None]:
+    def _candidates(question: Question, reports: Sequence[ReportEntry],
+                    filters: AskFilters | None) -> tuple[list[ReportEntry], str | None]:
         """The reports the question is about, or a reason why no report can answer it."""
         if not reports:
             return [], "还没有导入任何年度报告。"

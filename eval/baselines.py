@@ -195,7 +195,7 @@ class Baseline:
         """(answer, retrieved) with the shared answerer restricted to what was retrieved."""
         started = time.perf_counter()
         retrieved = self.retrieve(question_text)
-        question = understand(question_text, [r.meta for r in answerer.reports.values()])
+        question = understand(question_text, answerer.metas)
         view = restricted_answerer(answerer, retrieved.paragraph_ids)
         order = list(dict.fromkeys(c.report_id for c in retrieved.chunks if c.report_id in view.reports))
         answer = answerer_answer(view, question, order, retrieved.paragraph_ids)
@@ -218,7 +218,7 @@ def restricted_answerer(answerer: Answerer, paragraph_ids: Sequence[str]) -> Ans
 
 def answerer_answer(view: Answerer, question, report_ids: list[str], paragraph_ids: list[str]):  # type: ignore[no-untyped-def]
     refusal = None if paragraph_ids else "没有检索到任何段落。"
-    known = [pid for pid in paragraph_ids if pid in view.paragraphs]
+    known = [pid for pid in paragraph_ids if view.paragraph(pid) is not None]
     return view.answer(question, report_ids=report_ids, retrieved=known, refusal=refusal)
 
 

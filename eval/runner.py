@@ -202,7 +202,7 @@ def sweep(dataset: Dataset, assistant, values: Sequence[float]) -> list[CurvePoi
     points = []
     try:
         for value in sorted({*values, chosen.max_uncovered}):
-            assistant.answerer = Answerer(assistant.reports, nearest=assistant.settings.top_k, max_uncovered=value)
+            assistant.answerer = Answerer(assistant.shelf, nearest=assistant.settings.top_k, max_uncovered=value)
             m = evaluate(dataset, [OurSystem(assistant)], assistant.reports).metrics[OURS]
             refused = m.get("false_refusal_rate")
             points.append(CurvePoint(value, None if refused is None else 1 - refused, m.get("answer_precision"),

@@ -2,7 +2,7 @@
 
 from langchain_core.retrievers import BaseRetriever
 
-from assistant.retrieval import bigram_tokens, word_tokens
+from assistant.tokens import bigram_tokens, word_tokens
 
 
 def test_tokenizers_segment_chinese():

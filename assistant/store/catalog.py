@@ -7,6 +7,7 @@ transaction, and the vector store is reconciled against it (see assistant.index)
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -24,6 +25,7 @@ from sqlalchemy import (
     create_engine,
     delete,
     event,
+    func,
     insert,
     inspect,
     select,
@@ -101,6 +103,7 @@ chunks = Table(
     Column("paragraph_ids", Text, nullable=False),
     Column("start", Integer, nullable=False),
     Column("end", Integer, nullable=False),
+    Column("words", Text, nullable=False, default=""),  # its jieba tokens, space-joined: the lexical index's input
 )
 
 # One row: a counter every write to the catalog bumps, so each serving process (a worker of
@@ -159,6 +162,9 @@ def _add_missing_columns(engine: Engine) -> None:
     if "ocr" not in {column["name"] for column in inspect(engine).get_columns("paragraphs")}:
         with engine.begin() as conn:
             conn.execute(text("ALTER TABLE paragraphs ADD COLUMN ocr BOOLEAN NOT NULL DEFAULT FALSE"))
+    if "words" not in {column["name"] for column in inspect(engine).get_columns("chunks")}:
+        with engine.begin() as conn:
+            conn.execute(text("ALTER TABLE chunks ADD COLUMN words TEXT NOT NULL DEFAULT ''"))
     if "source_digest" not in {column["name"] for column in inspect(engine).get_columns("reports")}:
         with engine.begin() as conn:
             conn.execute(text("ALTER TABLE reports ADD COLUMN source_digest VARCHAR(64) NOT NULL DEFAULT ''"))
@@ -178,8 +184,10 @@ def delete_report(conn: Connection, report_id: str) -> bool:
     return removed
 
 
-def save_report(conn: Connection, report: Report, *, source_digest: str = "") -> None:
-    """Replace whatever the catalog holds for this report id (call inside a transaction)."""
+def save_report(conn: Connection, report: Report, *, source_digest: str = "",
+                words: Callable[[str], list[str]] | None = None) -> None:
+    """Replace whatever the catalog holds for this report id (call inside a transaction).
+    ``words`` tokenizes each chunk's indexed text for the lexical index."""
     delete_report(conn, report.id)
     _bump_version(conn)
     meta = report.meta
@@ -252,6 +260,7 @@ def save_report(conn: Connection, report: Report, *, source_digest: str = "") ->
                 paragraph_ids=json.dumps(list(c.paragraph_ids)),
                 start=c.start,
                 end=c.end,
+                words=" ".join(words(c.indexed_text)) if words else "",
             )
             for c in report.chunks
         ],
@@ -360,6 +369,33 @@ def clear_pending(conn: Connection, report_id: str) -> None:
 
 def pending_reports(conn: Connection) -> list[str]:
     return list(conn.execute(select(pending.c.report_id)).scalars())
+
+
+def chunk_tokens(conn: Connection) -> Iterator[tuple[str, str, str, str]]:
+    """(chunk id, report id, words, indexed text) of every chunk, grouped by report."""
+    query = select(chunks.c.id, chunks.c.report_id, chunks.c.words, chunks.c.context, chunks.c.text)
+    for row in conn.execute(query.order_by(chunks.c.report_id, chunks.c.idx)):
+        yield row.id, row.report_id, row.words, f"{row.context}\n{row.text}"
+
+
+def load_entries(conn: Connection) -> list[tuple[str, str, ReportMeta]]:
+    """(id, content hash, metadata) of every report, without their text: what a serving process keeps."""
+    query = select(reports.c.id, reports.c.content_hash, reports.c.agency, reports.c.year, reports.c.title,
+                   reports.c.published, reports.c.source, reports.c.aliases)
+    return [
+        (row.id, row.content_hash, ReportMeta(agency=row.agency, year=row.year, title=row.title, published=row.published,
+                                              source=row.source, aliases=tuple(json.loads(row.aliases))))
+        for row in conn.execute(query.order_by(reports.c.year, reports.c.agency))
+    ]
+
+
+def part_counts(conn: Connection) -> dict[str, tuple[int, int, int]]:
+    """report id → (paragraphs, figures, chunks), counted by SQL."""
+    counts: dict[str, list[int]] = {}
+    for position, table in enumerate((paragraphs, figures, chunks)):
+        for report_id, n in conn.execute(select(table.c.report_id, func.count()).group_by(table.c.report_id)):
+            counts.setdefault(report_id, [0, 0, 0])[position] = n
+    return {rid: (c[0], c[1], c[2]) for rid, c in counts.items()}
 
 
 def report_hashes(conn: Connection) -> dict[str, str]:

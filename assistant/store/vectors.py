@@ -4,11 +4,20 @@ default embedding function (which would try to download a model) never runs."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 
 from ingest.model import Chunk
+
+
+@dataclass(frozen=True)
+class Hit:
+    chunk_id: str
+    report_id: str
+    text: str
+    score: float  # cosine similarity
 
 
 class VectorStore:
@@ -50,8 +59,8 @@ class VectorStore:
         found = self._collection.get(where={"report_id": report_id}, include=["metadatas"])["metadatas"] or []
         return {str(meta["content_hash"]) for meta in found}
 
-    def search(self, query: str, *, k: int, report_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
-        """(chunk id, cosine similarity), best first, within the given reports."""
+    def search(self, query: str, *, k: int, report_ids: Sequence[str] | None = None) -> list[Hit]:
+        """The nearest chunks, best first, within the given reports."""
         if self._collection.count() == 0:
             return []
         where = None
@@ -63,9 +72,11 @@ class VectorStore:
             query_embeddings=[self._embedder.embed_query(query)],
             n_results=min(k, self._collection.count()),
             where=where,
-            include=["distances"],
+            include=["distances", "documents", "metadatas"],
         )
-        return [(cid, 1.0 - float(d)) for cid, d in zip(result["ids"][0], result["distances"][0])]
+        return [Hit(cid, str(meta["report_id"]), text or "", 1.0 - float(d))
+                for cid, d, text, meta in zip(result["ids"][0], result["distances"][0], result["documents"][0],
+                                              result["metadatas"][0])]
 
     def count(self) -> int:
         return int(self._collection.count())

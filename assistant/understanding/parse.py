@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from assistant.understanding.agencies import resolve_agency
 from assistant.understanding.metrics import MetricAsk, metric_for, says
-from assistant.retrieval import word_tokens
+from assistant.tokens import word_tokens
 from ingest.model import ReportMeta
 from ingest.numbers import UNITS, find_years
 

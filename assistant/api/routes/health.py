@@ -12,7 +12,7 @@ def healthz(assistant: AssistantDep) -> dict:
     """Liveness and what is loaded."""
     return {
         "status": "ok",
-        "reports": len(assistant.reports),
+        "reports": len(assistant.shelf),
         "chunks_in_vector_store": assistant.vectors.count(),
         "embedding_model": assistant.embedder.name,
     }

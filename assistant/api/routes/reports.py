@@ -5,6 +5,7 @@ from pydantic import BaseModel
 
 from assistant.api.deps import AssistantDep
 from assistant.errors import ReportNotFound
+from ingest.model import ReportMeta
 
 router = APIRouter(tags=["reports"])
 
@@ -41,40 +42,33 @@ class ReportsPublic(BaseModel):
     count: int
 
 
-def _summary(report) -> dict:  # type: ignore[no-untyped-def]
-    meta = report.meta
-    return dict(
-        id=report.id,
-        agency=meta.agency,
-        year=meta.year,
-        title=meta.title,
-        published=meta.published,
-        source=meta.source,
-        aliases=list(meta.aliases),
-        paragraphs=len(report.paragraphs),
-        figures=len(report.figures),
-        chunks=len(report.chunks),
-    )
+def _summary(report_id: str, meta: ReportMeta, counts: tuple[int, int, int]) -> dict:
+    paragraphs, figures, chunks = counts
+    return {"id": report_id, "agency": meta.agency, "year": meta.year, "title": meta.title, "published": meta.published,
+            "source": meta.source, "aliases": list(meta.aliases), "paragraphs": paragraphs, "figures": figures,
+            "chunks": chunks}
 
 
 @router.get("/api/reports", response_model=ReportsPublic)
 def list_reports(assistant: AssistantDep) -> ReportsPublic:
     """Every ingested report."""
-    data = [ReportSummary(**_summary(r)) for r in assistant.reports]
+    counts = assistant.part_counts()
+    data = [ReportSummary(**_summary(e.id, e.meta, counts.get(e.id, (0, 0, 0)))) for e in assistant.shelf.entries]
     return ReportsPublic(data=data, count=len(data))
 
 
 @router.get("/api/reports/{report_id}", response_model=ReportDetail)
 def get_report(report_id: str, assistant: AssistantDep) -> ReportDetail:
     """One report with its paragraphs, for showing a citation in context."""
-    for report in assistant.reports:
-        if report.id == report_id:
-            paragraphs = [
-                ParagraphPublic(
-                    id=p.id, index=p.index, text=p.text, start=p.start, end=p.end,
-                    section_path=list(p.section_path), is_heading=p.is_heading,
-                )
-                for p in report.paragraphs
-            ]
-            return ReportDetail(**_summary(report), paragraph_list=paragraphs)
-    raise ReportNotFound(f"No report has the id {report_id!r}; GET /api/reports lists them.")
+    report = assistant.shelf.get(report_id)
+    if report is None:
+        raise ReportNotFound(f"No report has the id {report_id!r}; GET /api/reports lists them.")
+    paragraphs = [
+        ParagraphPublic(
+            id=p.id, index=p.index, text=p.text, start=p.start, end=p.end,
+            section_path=list(p.section_path), is_heading=p.is_heading,
+        )
+        for p in report.paragraphs
+    ]
+    counts = (len(report.paragraphs), len(report.figures), len(report.chunks))
+    return ReportDetail(**_summary(report.id, report.meta, counts), paragraph_list=paragraphs)

@@ -66,7 +66,7 @@ def highlighted(citation: Citation) -> tuple[str, str, str]:
 
 
 def _report_choices(assistant: Assistant) -> list[tuple[str, str]]:
-    return sorted(((r.id, f"{r.meta.agency} {r.meta.year}") for r in assistant.reports), key=lambda c: c[1])
+    return sorted(((r.id, f"{r.meta.agency} {r.meta.year}") for r in assistant.shelf.entries), key=lambda c: c[1])
 
 
 @router.get("/staff/staff.css")
