@@ -132,14 +132,18 @@ class SyntheticReport:
         return _render_text(self, _content(self))
 
 
-def generate(n: int, seed: int = 0) -> list[SyntheticReport]:
-    """``n`` reports of distinct (agency, year), the same ones for the same seed."""
+def generate(n: int, seed: int = 0, *, first_year: int = 2019) -> list[SyntheticReport]:
+    """``n`` reports of distinct (agency, year), the same ones for the same seed; years from
+    ``first_year`` to 2024 (earlier years for corpora larger than 8,640 reports, in the 2019 layout)."""
+    capacity = len(PLACES) * len(LEVELS) * len(KINDS) * (2025 - first_year)
+    if n > capacity:
+        raise ValueError(f"{n} reports of distinct agency and year need first_year ≤ {2025 - -(-n // (capacity // (2025 - first_year)))}")
     rng = random.Random(seed)
     reports: list[SyntheticReport] = []
     seen: set[tuple[str, int]] = set()
     while len(reports) < n:
         place, level, kind = rng.choice(PLACES), rng.choice(list(LEVELS)), rng.choice(KINDS)
-        year = rng.randint(2019, 2024)
+        year = rng.randint(first_year, 2024)
         if (place[0] + level + kind.name, year) in seen:
             continue
         # the 2021 revision applies from the 2021 reports on; some agencies kept the 2019 tables

