@@ -48,6 +48,7 @@ class Assistant:
         self._refreshing = threading.Lock()  # one reload at a time; askers meanwhile use the current state
         self._version = -1
         self._checked = 0.0
+        self._lexical: lexical.LexicalIndex | None = None
         self.indexer.recover()
         self.refresh()
         self.embedder.embed_query("预热")  # the first encode is slow; pay it at start-up, not on a user's question
@@ -75,7 +76,7 @@ class Assistant:
             version = catalog.version(conn)  # read first: a write after it is picked up by the next sync
         shelf = CatalogShelf(self.engine)
         add_words([a for e in shelf.entries for a in (e.meta.agency, *e.meta.aliases)])
-        index = self._lexical_index(version, build=build)
+        index = self._lexical = self._lexical_index(version, build=build)
         retriever = hybrid_retriever(index, self.vectors, k=self.settings.top_k)
         answerer = Answerer(shelf, nearest=self.settings.top_k, max_uncovered=self.settings.max_uncovered)
         with self._lock:
@@ -91,6 +92,9 @@ class Assistant:
         folder = lexical.newest(self.lexical_dir)
         if folder is None or (build and int(folder.name) != version):
             return self.build_lexical_index()
+        current = self._lexical
+        if current is not None and current.version == int(folder.name):
+            return current
         try:
             return lexical.LexicalIndex.load(folder)
         except (OSError, ValueError):  # pruned or half-written under us: build our own

@@ -11,6 +11,7 @@ is ambiguous — both end in a refusal that says so.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -137,7 +138,23 @@ def _is_function(token) -> bool:  # type: ignore[no-untyped-def]
     return token.flag.startswith(_FUNCTION_TAGS) or token.word in _FILLERS
 
 
-def _resolve_word(word: str, agencies: Sequence[str]) -> tuple[str, list[str]]:
+@functools.lru_cache(maxsize=4)
+def _by_first_character(agencies: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """first character → the agencies a name starting with it can score for: a body must begin
+    with the name's first character (after the agency's own place, itself indexed by its first)."""
+    index: dict[str, dict[str, None]] = {}
+    for agency in agencies:
+        for start in (*_bodies(agency), *place_names(agency)):
+            index.setdefault(start[:1], {})[agency] = None
+    return {first: tuple(found) for first, found in index.items()}
+
+
+def _candidates(said: str, agencies: tuple[str, ...]) -> tuple[str, ...]:
+    said = _JOINERS.sub("", said)
+    return _by_first_character(agencies).get(said[:1], ())
+
+
+def _resolve_word(word: str, agencies: tuple[str, ...]) -> tuple[str, list[str]]:
     """(the name as the question says it, the agencies it names best) for one name in the question.
     The run the pattern caught may begin with other words (2017年找市监局, 复议机关是不是维持了市监局):
     the longest tail that names an agency wins when a function word (找, 了, 跟 …) or nothing stands
@@ -145,7 +162,7 @@ def _resolve_word(word: str, agencies: Sequence[str]) -> tuple[str, list[str]]:
     match, the name is the tail after the last function word."""
     for i in range(len(word)):
         said = word[i:]
-        scores = {a: s for a in agencies if (s := _name_score(said, a))}
+        scores = {a: s for a in _candidates(said, agencies) if (s := _name_score(said, a))}
         if not scores:
             continue
         before = posseg.lcut(word[:i])
@@ -164,7 +181,7 @@ _QUOTED = re.compile(r"“[^”]*”|《[^》]*》|「[^」]*」|\"[^\"]*\"")
 
 def resolve_agency(text: str, reports: Sequence[ReportMeta]) -> AgencyMatch:
     text = _QUOTED.sub(lambda m: " " * len(m.group()), text)
-    agencies = list(dict.fromkeys(m.agency for m in reports))
+    agencies = tuple(dict.fromkeys(m.agency for m in reports))
     named: list[str] = []
     first: tuple[int, int] | None = None
     for start, end in agency_mentions(text):

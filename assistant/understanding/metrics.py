@@ -7,6 +7,7 @@ when it names the row's topic; the column defaults to 总计 (the total) when no
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -137,7 +138,12 @@ def says(text: str, word: str, shortest: int = 4) -> bool:
     when the word has ``shortest`` characters or more."""
     if word in text:
         return True
-    return len(word) >= shortest and re.search(".?".join(map(re.escape, word)), text) is not None
+    return len(word) >= shortest and _gapped(word).search(text) is not None
+
+
+@functools.lru_cache(maxsize=8192)
+def _gapped(word: str) -> re.Pattern[str]:
+    return re.compile(".?".join(map(re.escape, word)))
 
 
 def _first(text: str, table: tuple[tuple[str, tuple[str, ...]], ...],

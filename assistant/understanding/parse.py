@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -117,6 +118,11 @@ class Question:
 
 
 def concepts_in(text: str) -> set[str]:
+    return set(_concepts_in(text))
+
+
+@functools.lru_cache(maxsize=16384)  # the matcher asks it of the same clauses question after question
+def _concepts_in(text: str) -> frozenset[str]:
     text = YEARS_RE.sub("", text)  # "2017年报纸" holds 年报 (annual report) only by accident
     found = set()
     for name, words in CONCEPTS.items():
@@ -126,7 +132,7 @@ def concepts_in(text: str) -> set[str]:
     # what is counted.
     if found & _COUNTED_WITHIN_REQUESTS:
         found.discard("申请")
-    return found
+    return frozenset(found)
 
 
 def understand(text: str, reports: Sequence[ReportMeta]) -> Question:
