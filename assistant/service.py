@@ -6,6 +6,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant import catalog_engine
 from assistant.answering import PLANS, Answerer
@@ -14,7 +15,6 @@ from assistant.embedding import Embedder, load_embedder
 from assistant.errors import QuestionInvalid
 from assistant.fetch import ColumnListing, PageResult, open_fetcher
 from assistant.index import FileResult, Indexer, Overrides
-from assistant.llm import ModelReview
 from assistant.retrieval import hybrid_retriever
 from assistant.schemas import Answer, AskFilters
 from assistant.store import catalog, lexical
@@ -27,6 +27,18 @@ from ingest.model import Report
 # A question naming no agency may be about hundreds of reports: the answerer reads the ones
 # retrieval found its passages in, at most this many, instead of every report in scope.
 MAX_REPORTS_READ = 24
+
+
+if TYPE_CHECKING:
+    from assistant.llm import ModelReview
+
+
+def _model_review(settings: Settings) -> ModelReview | None:
+    if not settings.llm_configured:
+        return None  # without importing the LLM client (a second of start-up)
+    from assistant.llm import ModelReview
+
+    return ModelReview.from_settings(settings)
 
 
 class Assistant:
@@ -43,7 +55,7 @@ class Assistant:
             port=settings.chroma_port,
         )
         self.indexer = Indexer(self.engine, self.vectors)
-        self.llm = ModelReview.from_settings(settings)  # None unless an LLM endpoint is configured
+        self.llm = _model_review(settings)  # None unless an LLM endpoint is configured
         self._lock = threading.Lock()
         self._refreshing = threading.Lock()  # one reload at a time; askers meanwhile use the current state
         self._version = -1
