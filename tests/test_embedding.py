@@ -244,3 +244,16 @@ def test_queries_and_passages_go_through_the_onnx_export_and_agree_with_the_mode
     print(f"\ncosine ONNX vs PyTorch over {len(texts)} texts: queries min {cosines.min():.6f}, "
           f"passages min {passages.min():.6f}")
     assert cosines.min() >= 0.9995 and passages.min() >= 0.9995
+
+
+def test_passages_are_batched_by_length_so_padding_stays_small() -> None:
+    from assistant.embedding import _batches
+
+    rng = np.random.default_rng(1)
+    ids = [[0] * int(n) for n in rng.integers(20, 300, size=57)]
+    batches = _batches(ids, 16)
+    assert sorted(i for batch in batches for i in batch) == list(range(len(ids)))
+    assert all(len(batch) <= 16 for batch in batches)
+    padded = sum(len(batch) * max(len(ids[i]) for i in batch) for batch in batches)
+    assert padded <= 1.25 * sum(len(x) for x in ids)
+    assert len(_batches([[0] * 100] * 40, 16)) == 3  # equal lengths: full batches
