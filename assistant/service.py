@@ -200,8 +200,9 @@ class Assistant:
         retrieved = [pid for c in chunks if c is not None for pid in c.paragraph_ids]
         report_ids = [r.id for r in candidates]
         if len(report_ids) > MAX_REPORTS_READ:
-            found = list(dict.fromkeys(d.metadata["report_id"] for d in docs))
-            report_ids = [r for r in found if scope is None or r in set(scope)][:MAX_REPORTS_READ]
+            in_scope = set(report_ids)
+            found = dict.fromkeys(d.metadata["report_id"] for d in docs)
+            report_ids = [r for r in found if r in in_scope][:MAX_REPORTS_READ]
         answer = answerer.answer(question, report_ids=report_ids, retrieved=retrieved, refusal=refusal)
         if self.llm and use_llm and not refusal:
             answer = self.llm.review(answerer, question, answer, report_ids=report_ids, retrieved=retrieved)
