@@ -52,14 +52,14 @@ def asked(request: Request, body: AskRequest, assistant: AssistantDep, history: 
           _: None = RateLimited) -> Answer:
     """The question answered (a follow-up read against the session's previous one) and recorded."""
     client = client_address(request)
-    with reaching("the question history"):
+    with reaching("the question history's database"):
         previous = history.previous_question(body.session_id, client) if body.session_id else None
-    with reaching("the report catalog"):
+    with reaching("the report catalog's database"):
         answer = assistant.ask(body.question, body.filters, previous=previous)
     try:
         history.record(answer, channel=body.channel, session=body.session_id, client=client)
     except Exception as exc:
-        if outage := unavailable(exc, database="the question history"):
+        if outage := unavailable(exc, database="the question history's database"):
             raise outage from exc  # a 503 to retry, rather than an answer that no history row records
         # Any other failure: the public still gets its answer; the lost record is logged for the staff.
         log.exception("could not record the question in the history")
