@@ -115,7 +115,7 @@ class Postgres:
     def _run(self, *command: str) -> None:
         # PostgreSQL refuses to run as root: as root, run it as the postgres user Debian's package creates.
         prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-        done = subprocess.run([*prefix, *command], capture_output=True, text=True)
+        done = subprocess.run([*prefix, *command], capture_output=True, text=True, check=False)
         if done.returncode:
             raise StackError(f"PostgreSQL: {' '.join(command)} failed:\n{done.stdout}{done.stderr}")
 

@@ -30,10 +30,9 @@ from sqlalchemy import create_engine, func, select
 import ingest
 from assistant.history.model import questions
 from assistant.store import catalog
-from eval.synthetic import generate
 
 sys.path.insert(0, str(ROOT / "scripts"))
-from stack import Chroma, Nianbao, Postgres, Redis, missing_binaries, stack_env  # noqa: E402  (scripts/stack.py)
+from stack import Chroma, Nianbao, Postgres, Redis, missing_binaries, stack_env  # scripts/stack.py
 
 QUESTION = "2017年白云市商务局共收到多少件政府信息公开申请?"  # answered from samples/
 LOAD_QUESTIONS = [
@@ -42,23 +41,38 @@ LOAD_QUESTIONS = [
     "2017年清河市教育局主动公开政府信息多少条?",
     "白云市商务局2017年有没有被申请行政复议?",
 ]
-NEW_REPORT = """澄江市档案局2021年政府信息公开工作年度报告
 
-  本报告根据《中华人民共和国政府信息公开条例》的要求，由澄江市档案局办公室编制。报告所列数据的统计期限为2021年1月1日至2021年12月31日。
+
+def short_report(agency: str, requests: int) -> str:
+    """A small 2021 report whose one application figure answers `2021年{agency}共收到多少件政府信息公开申请?`."""
+    return f"""{agency}2021年政府信息公开工作年度报告
+
+  本报告根据《中华人民共和国政府信息公开条例》的要求，由{agency}办公室编制。报告所列数据的统计期限为2021年1月1日至2021年12月31日。
 
   一、概述
 
-  2021年，澄江市档案局认真贯彻落实政府信息公开工作要求，及时更新政府信息公开指南。
+  2021年，{agency}认真贯彻落实政府信息公开工作要求，及时更新政府信息公开指南。
 
   二、主动公开政府信息情况
 
-  全年通过门户网站主动公开信息43条，内容涵盖机构职能和档案利用。
+  全年通过门户网站主动公开信息{requests + 30}条，内容涵盖机构职能和政策文件。
 
   三、依申请公开政府信息情况
 
-  2021年，澄江市档案局共收到政府信息公开申请17件，均已按期答复。
+  2021年，{agency}共收到政府信息公开申请{requests}件，均已按期答复。
 """
-NEW_QUESTION = "2021年澄江市档案局共收到多少件政府信息公开申请?"
+
+
+def question_about(agency: str) -> str:
+    return f"2021年{agency}共收到多少件政府信息公开申请?"
+
+
+NEW_AGENCY = "澄江市档案局"  # ingested while the workers serve
+# The batch whose ingest is killed: small reports, so that the test spends its time on the kill
+# and the restart rather than on embedding.
+BATCH_AGENCIES = [f"泸溪市{body}" for body in (
+    "财政局", "教育局", "民政局", "司法局", "水利局", "商务局", "文化和旅游局", "卫生健康委员会",
+    "应急管理局", "统计局", "审计局", "林业局", "医疗保障局", "市场监督管理局", "交通运输局", "自然资源局")]
 SYNC_SECONDS = 1
 
 
@@ -77,7 +91,7 @@ class Stack:
 
     def run_nianbao(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
         return subprocess.run([str(Path(sys.executable).with_name("nianbao")), *args], env=self.env, cwd=self.folder,
-                              capture_output=True, text=True, timeout=timeout)
+                              capture_output=True, text=True, timeout=timeout, check=False)
 
 
 @pytest.fixture(scope="module")
@@ -159,15 +173,15 @@ def test_two_workers_answer_alike_and_both_answer_from_an_ingest_by_another_proc
     first, second = answers_by_worker(stack.url, QUESTION).values()
     assert first["answered"] and "12件" in first["text"]
     assert as_seen(first) == as_seen(second)
-    assert not any(a["answered"] for a in answers_by_worker(stack.url, NEW_QUESTION).values())
+    assert not any(a["answered"] for a in answers_by_worker(stack.url, question_about(NEW_AGENCY)).values())
 
     report = stack.folder / "chengjiang-daj-2021.txt"
-    report.write_text(NEW_REPORT, encoding="utf-8")
+    report.write_text(short_report(NEW_AGENCY, 17), encoding="utf-8")
     done = stack.run_nianbao("ingest", str(report))
     assert done.returncode == 0, done.stdout + done.stderr
     ingested = time.monotonic()
     while True:
-        answers = answers_by_worker(stack.url, NEW_QUESTION)
+        answers = answers_by_worker(stack.url, question_about(NEW_AGENCY))
         if all(a["answered"] for a in answers.values()):
             break
         assert time.monotonic() - ingested < SYNC_SECONDS + 10, f"a worker still refuses: {answers}"
@@ -280,10 +294,10 @@ def _assert_whole(report, in_catalog: dict, in_chroma: dict) -> None:  # type: i
 def test_an_ingest_killed_mid_batch_leaves_each_report_whole_or_absent_and_the_next_completes_it(stack: Stack) -> None:
     batch = stack.folder / "batch"
     batch.mkdir()
-    for number, generated in enumerate(generate(40, seed=7)):
-        (batch / f"{number:03d}-{generated.slug}.txt").write_text(generated.text(), encoding="utf-8")
+    for number, agency in enumerate(BATCH_AGENCIES):
+        (batch / f"{number:02d}.txt").write_text(short_report(agency, 100 + number), encoding="utf-8")
     reports = {r.id: r for r in (ingest.read_path(path) for path in sorted(batch.glob("*.txt")))}
-    assert len(reports) == 40
+    assert len(reports) == len(BATCH_AGENCIES)
 
     log = stack.folder / "killed-ingest.log"
     with open(log, "wb") as out:
@@ -291,9 +305,9 @@ def test_an_ingest_killed_mid_batch_leaves_each_report_whole_or_absent_and_the_n
                                    env=stack.env, cwd=stack.folder, stdout=out, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 180
-        while len(_stored(stack, set(reports))[0]) < 3:
+        while len(_stored(stack, set(reports))[0]) < 2:
             assert process.poll() is None, f"the ingest ended before it was killed:\n{log.read_text()}"
-            assert time.monotonic() < deadline, f"the ingest wrote no 3 reports in 180 s:\n{log.read_text()}"
+            assert time.monotonic() < deadline, f"the ingest wrote no 2 reports in 180 s:\n{log.read_text()}"
             time.sleep(0.2)
         os.kill(process.pid, signal.SIGKILL)
     finally:
@@ -301,7 +315,7 @@ def test_an_ingest_killed_mid_batch_leaves_each_report_whole_or_absent_and_the_n
         process.wait()
 
     in_catalog, in_chroma = _stored(stack, set(reports))
-    assert 3 <= len(in_catalog) < len(reports), "killed too late: make the batch larger"
+    assert 2 <= len(in_catalog) < len(reports), "killed too late: make the batch larger"
     for report_id in in_catalog:
         _assert_whole(reports[report_id], in_catalog, in_chroma)
     # Chroma may hold the vectors of the one report whose catalog transaction the kill cut short;
@@ -318,10 +332,54 @@ def test_an_ingest_killed_mid_batch_leaves_each_report_whole_or_absent_and_the_n
     # The last report of the batch, which the killed ingest never reached: both workers answer from it.
     last = list(reports.values())[-1]
     assert last.id not in killed
-    question = f"{last.meta.year}年{last.meta.agency}共收到多少件政府信息公开申请?"
     deadline = time.monotonic() + SYNC_SECONDS + 10
     while True:
-        answers = answers_by_worker(stack.url, question)
+        answers = answers_by_worker(stack.url, question_about(BATCH_AGENCIES[-1]))
         if all(a["answered"] and a["citations"][0]["report_id"] == last.id for a in answers.values()):
             break
         assert time.monotonic() < deadline, f"a worker does not answer from {last.id}: {answers}"
+    assert f"{100 + len(BATCH_AGENCIES) - 1}件" in answers.popitem()[1]["text"]
+
+
+def test_a_staff_sign_in_holds_on_every_worker_and_sign_in_attempts_are_counted_once(stack: Stack) -> None:
+    added = subprocess.run([str(Path(sys.executable).with_name("nianbao")), "staff", "add", "li.si", "--password-stdin"],
+                           input="correct horse\n", env=stack.env, cwd=stack.folder, capture_output=True, text=True, check=False)
+    assert added.returncode == 0, added.stdout + added.stderr
+    origin = {"Origin": stack.url}
+    signed_in = httpx.post(f"{stack.url}/staff/login", data={"username": "li.si", "password": "correct horse"},
+                           headers=origin, timeout=30)
+    assert signed_in.status_code == 303, signed_in.text
+    pages: dict[str, int] = {}
+    for _ in range(60):  # fresh connections until both workers have shown the console
+        page = httpx.get(f"{stack.url}/staff", cookies=signed_in.cookies, timeout=30)
+        pages[page.headers["X-Served-By"]] = page.status_code
+        if len(pages) == 2:
+            break
+    assert list(pages.values()) == [200, 200], pages  # the session cookie is good on both
+
+    # NIANBAO_STAFF_LOGIN_LIMIT is 5/minute: counted in Redis, the sixth attempt is refused whichever worker takes it.
+    statuses, workers = [], set()
+    for _ in range(6):
+        attempt = httpx.post(f"{stack.url}/staff/login", data={"username": "li.si", "password": "wrong"},
+                             headers=origin, timeout=30)
+        statuses.append(attempt.status_code)
+        workers.add(attempt.headers["X-Served-By"])
+    assert statuses == [401] * 4 + [429] * 2, statuses
+    assert len(workers) == 2, "every attempt went to one worker: nothing shows the count is shared"
+
+
+def test_compose_yaml_names_the_same_services_and_real_settings() -> None:
+    """compose.yaml is for machines with Docker (none here): it must at least name real settings."""
+    import yaml
+
+    from assistant.config import Settings
+
+    compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
+    settings = {f"NIANBAO_{name.upper()}" for name in Settings.model_fields}
+    environment = compose["services"]["nianbao"]["environment"]
+    assert set(compose["services"]) == {"postgres", "redis", "chroma", "nianbao"}
+    assert set(environment) <= settings
+    assert {"NIANBAO_DATABASE_URL", "NIANBAO_HISTORY_URL", "NIANBAO_CHROMA_HOST", "NIANBAO_RATE_LIMIT_STORAGE"} <= set(environment)
+    assert int(environment["NIANBAO_WORKERS"]) > 1
+    assert compose["services"]["chroma"]["command"][:2] == ["chroma", "run"]
+
