@@ -261,8 +261,8 @@ def main() -> None:
     try:
         for service in services:
             print(f"Starting {type(service).__name__.lower()}…", flush=True)
+            started.append(service)  # before start(): one interrupted while starting is stopped too
             service.start()
-            started.append(service)
         print(f"\nServing at {nianbao.base_url} ({args.workers} workers); logs in {folder}/*/*.log.")
         print("The same stores for other nianbao commands (nianbao ingest FILES, nianbao staff add NAME):")
         for name in sorted(k for k in env if k.startswith("NIANBAO_")):

@@ -117,8 +117,8 @@ def stack() -> Iterator[Stack]:
     started = []
     try:
         for service in (postgres, redis, chroma, nianbao):
+            started.append(service)  # before start(): one that fails to start is stopped too
             service.start()
-            started.append(service)
         yield Stack(folder, postgres, redis, chroma, nianbao, env)
     finally:
         for service in reversed(started):
