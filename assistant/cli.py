@@ -249,11 +249,25 @@ def _serve_workers(settings: Settings, host: str, port: int, workers: int, no_in
                       "to share the counts.[/yellow]")
     if not no_ingest:
         _ingest_served(_assistant(settings), settings)
-    _history_store(settings)  # migrated once here, rather than by every worker at once
+    _prepare_stores(settings)
     settings.secret()  # every worker signs staff sessions with the same key
     console.print(f"Serving with {workers} workers at [bold]http://{host}:{port}[/bold]  (API docs: http://{host}:{port}/docs)")
     # An import string: each worker process builds its app (and its Assistant, in the lifespan) itself.
-    uvicorn.run("assistant.api.app:create_app", factory=True, workers=workers, host=host, port=port, log_level="warning")
+    # A worker loading the model on a busy machine may answer the supervisor's health check late.
+    uvicorn.run("assistant.api.app:create_app", factory=True, workers=workers, host=host, port=port,
+                log_level="warning", timeout_worker_healthcheck=30)
+
+
+def _prepare_stores(settings: Settings) -> None:
+    """The catalog's tables, the Chroma collection and the history's schema, made once here rather
+    than by every worker at once (two processes creating one table: one of them fails)."""
+    from assistant import catalog_engine
+    from assistant.store.vectors import VectorStore
+
+    catalog_engine(settings).dispose()
+    VectorStore.open(embedder=None, name=settings.collection, host=settings.chroma_host,  # type: ignore[arg-type]
+                     port=settings.chroma_port)  # the collection only: nothing is embedded here
+    _history_store(settings).engine.dispose()
 
 
 @cli.command(name="eval")

@@ -123,6 +123,13 @@ def stack() -> Iterator[Stack]:
     finally:
         for service in reversed(started):
             service.stop()
+        # The services' logs outlive the run, for a failure to be read (CI keeps test-artifacts/).
+        logs = ROOT / "test-artifacts" / "scaled-logs"
+        shutil.rmtree(logs, ignore_errors=True)
+        for log in [*folder.glob("*.log"), *folder.glob("*/*.log")]:
+            kept = logs / log.relative_to(folder)
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(log, kept)
         shutil.rmtree(folder, ignore_errors=True)
 
 
