@@ -84,8 +84,9 @@ def create_app(settings: Settings | None = None, *, assistant: Assistant | None 
     async def _store_down(request: Request, exc: Exception) -> JSONResponse:
         # A stopped Chroma server, database or Redis outside the ask path (health, reports, staff).
         outage = unavailable(exc)
+        assert outage is not None  # registered for CONNECTION_ERRORS only
         outage.__cause__ = exc
-        return await _assistant_error(request, outage)  # type: ignore[arg-type]
+        return await _assistant_error(request, outage)
 
     for error in CONNECTION_ERRORS:
         app.add_exception_handler(error, _store_down)
