@@ -112,7 +112,6 @@ def stack() -> Iterator[Stack]:
                     NIANBAO_SYNC_SECONDS=str(SYNC_SECONDS),
                     NIANBAO_RATE_LIMIT="1000000/minute",  # the load test is one client asking a lot
                     COLUMNS="200")
-    env.pop("NIANBAO_CORPUS_DIR", None)  # samples/ only: a quick start
     nianbao = Nianbao(folder / "nianbao", env, workers=2, ingest=False)
     started = []
     try:
@@ -165,14 +164,14 @@ def assert_unavailable(response: httpx.Response, store: str) -> None:
     assert response.headers["Retry-After"].isdigit()
 
 
-def answered_again_within(url: str, seconds: float) -> float:
-    """Seconds until an ask is answered again (on either worker); fails past ``seconds``."""
+def wait_until_served_again(url: str, seconds: float) -> None:
+    """Until both workers answer again; fails past ``seconds``."""
     started = time.monotonic()
     while True:
         response = ask(url, QUESTION)
         if response.status_code == 200:
             answers_by_worker(url, QUESTION)  # both workers, not only the first that reconnected
-            return time.monotonic() - started
+            return
         assert response.status_code == 503, response.text
         assert time.monotonic() - started < seconds, f"still {response.status_code} after {seconds} s: {response.text}"
         time.sleep(0.5)
@@ -205,7 +204,7 @@ def test_a_stopped_chroma_server_is_a_503_until_it_is_back(stack: Stack) -> None
         assert_unavailable(httpx.get(f"{stack.url}/healthz", timeout=10), "Chroma")
     finally:
         stack.chroma.start()  # the same port and data
-    assert answered_again_within(stack.url, 20) < 20
+    wait_until_served_again(stack.url, 20)
 
 
 def test_a_stopped_postgresql_is_a_503_until_it_is_back(stack: Stack) -> None:
@@ -215,7 +214,7 @@ def test_a_stopped_postgresql_is_a_503_until_it_is_back(stack: Stack) -> None:
             assert_unavailable(ask(stack.url, QUESTION), "database")
     finally:
         stack.postgres.start()
-    assert answered_again_within(stack.url, 20) < 20
+    wait_until_served_again(stack.url, 20)
 
 
 async def _load(url: str, clients: int, seconds: float) -> list[tuple[str, int, dict | str]]:
