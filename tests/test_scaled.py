@@ -36,7 +36,6 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from stack import Chroma, Nianbao, Postgres, Redis, missing_binaries, stack_env  # scripts/stack.py
 
 
-
 def short_report(agency: str, requests: int) -> str:
     """A small 2021 report whose one application figure answers `2021年{agency}共收到多少件政府信息公开申请?`."""
     return f"""{agency}2021年政府信息公开工作年度报告
