@@ -257,6 +257,7 @@ def main() -> None:
     nianbao = Nianbao(folder / "nianbao", env, workers=args.workers, port=args.port, ingest=not args.no_ingest)
     services = [postgres, redis, chroma, nianbao]
     started = []
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C, even when started in the background
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop like on Ctrl-C
     try:
         for service in services:
