@@ -205,23 +205,71 @@ def ask(question: str, as_json: bool, session: str | None, no_history: bool) -> 
 @cli.command()
 @click.option("--host", help="Default: the host setting (127.0.0.1).")
 @click.option("--port", type=int, help="Default: the port setting (8000).")
+@click.option("--workers", type=click.IntRange(min=1), help="Processes answering; default: the workers setting (1).")
 @click.option("--no-ingest", is_flag=True, help="Serve the index as it is, without ingesting samples/ and NIANBAO_INGEST_PATHS.")
-def serve(host: str | None, port: int | None, no_ingest: bool) -> None:
+def serve(host: str | None, port: int | None, workers: int | None, no_ingest: bool) -> None:
     """Ingest samples/ (plus NIANBAO_CORPUS_DIR and NIANBAO_INGEST_PATHS), then serve the API."""
+    settings = get_settings()
+    host = host or settings.host
+    port = port or settings.port
+    workers = workers or settings.workers
+    if workers > 1:
+        _serve_workers(settings, host, port, workers, no_ingest)
+        return
     import uvicorn
 
     from assistant.api.app import create_app
-    from assistant.index import Overrides
 
-    settings = get_settings()
     assistant = _assistant(settings)
     if not no_ingest:
-        corpus = [settings.corpus_dir] if settings.corpus_dir else []
-        _ingest(assistant, [SAMPLES_DIR, *corpus, *settings.ingest_paths], Overrides())
-    host = host or settings.host
-    port = port or settings.port
+        _ingest_served(assistant, settings)
     console.print(f"Serving {len(assistant.shelf)} reports at [bold]http://{host}:{port}[/bold]  (API docs: http://{host}:{port}/docs)")
     uvicorn.run(create_app(settings, assistant=assistant), host=host, port=port, log_level="warning")
+
+
+def _ingest_served(assistant, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    from assistant.index import Overrides
+
+    corpus = [settings.corpus_dir] if settings.corpus_dir else []
+    _ingest(assistant, [SAMPLES_DIR, *corpus, *settings.ingest_paths], Overrides())
+
+
+def _serve_workers(settings: Settings, host: str, port: int, workers: int, no_ingest: bool) -> None:
+    """Several processes on one port, each building its own Assistant over the shared stores; the
+    ingest happens once, here, before they start."""
+    import uvicorn
+
+    if not settings.chroma_host:
+        raise click.UsageError(
+            f"--workers {workers} needs a Chroma server: the embedded store belongs to one process. Start one "
+            "(chroma run --path data/chroma-server --port 8001) and set NIANBAO_CHROMA_HOST=127.0.0.1 "
+            "NIANBAO_CHROMA_PORT=8001 (README: “Past one machine”)."
+        )
+    if settings.rate_limit_storage.startswith("memory://"):
+        console.print(f"[yellow]Each of the {workers} workers counts rate limits on its own: a client may send "
+                      f"{workers} × NIANBAO_RATE_LIMIT. Set NIANBAO_RATE_LIMIT_STORAGE=redis://127.0.0.1:6379 "
+                      "to share the counts.[/yellow]")
+    if not no_ingest:
+        _ingest_served(_assistant(settings), settings)
+    _prepare_stores(settings)
+    settings.secret()  # every worker signs staff sessions with the same key
+    console.print(f"Serving with {workers} workers at [bold]http://{host}:{port}[/bold]  (API docs: http://{host}:{port}/docs)")
+    # An import string: each worker process builds its app (and its Assistant, in the lifespan) itself.
+    # A worker loading the model on a busy machine may answer the supervisor's health check late.
+    uvicorn.run("assistant.api.app:create_app", factory=True, workers=workers, host=host, port=port,
+                log_level="warning", timeout_worker_healthcheck=30)
+
+
+def _prepare_stores(settings: Settings) -> None:
+    """The catalog's tables, the Chroma collection and the history's schema, made once here rather
+    than by every worker at once (two processes creating one table: one of them fails)."""
+    from assistant import catalog_engine
+    from assistant.store.vectors import VectorStore
+
+    catalog_engine(settings).dispose()
+    VectorStore.open(embedder=None, name=settings.collection, host=settings.chroma_host,  # type: ignore[arg-type]
+                     port=settings.chroma_port)  # the collection only: nothing is embedded here
+    _history_store(settings).engine.dispose()
 
 
 @cli.command(name="eval")

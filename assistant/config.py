@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     )
     host: str = Field("127.0.0.1", description="Address the server listens on.")
     port: int = Field(8000, description="Port the server listens on.")
+    workers: int = Field(
+        1, ge=1, description="Processes `nianbao serve` answers with; more than one needs a Chroma server (chroma_host)."
+    )
     max_question_chars: int = Field(1000, description="Longest question accepted, in characters.")
     top_k: int = Field(5, description="How many passages retrieval returns and a refusal shows.")
     max_uncovered: float = Field(

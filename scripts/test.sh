@@ -20,6 +20,13 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb 
   { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; } \
     >/dev/null 2>&1 || echo "warning: could not install postgresql; its history tests cannot run" >&2
 fi
+# Debian's Redis: the scaled set-up's tests (tests/test_scaled.py) run PostgreSQL, redis-server and
+# `chroma run` (from chromadb) as real processes.
+if ! command -v redis-server >/dev/null 2>&1; then
+  echo "Installing redis-server (for the tests of the scaled set-up)…"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; } \
+    >/dev/null 2>&1 || echo "warning: could not install redis-server; the scaled set-up's tests cannot run" >&2
+fi
 # LibreOffice converts .doc/.wps (and the tests' .doc); the OCR tests render pages with Noto CJK.
 if ! command -v soffice >/dev/null 2>&1 || [ ! -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ]; then
   echo "Installing LibreOffice and CJK fonts (for the .doc/.wps and OCR tests)…"

@@ -150,3 +150,16 @@ def test_an_answer_quoting_bracketed_text_is_printed_as_it_is(run, seed_path, tm
 
     assert result.exit_code == 0, repr(result.exception)
     assert "6件" in result.output and "[/附表][b]" in result.output
+
+
+def test_serve_with_several_workers_and_the_embedded_chroma_is_refused_with_the_fix(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NIANBAO_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("NIANBAO_CHROMA_HOST", raising=False)
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(cli, ["serve", "--workers", "2", "--no-ingest"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 2, result.output
+    assert "needs a Chroma server" in result.output and "NIANBAO_CHROMA_HOST" in result.output

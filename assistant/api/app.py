@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -17,8 +18,9 @@ from assistant.api.limits import BodyLimit, RateLimiter
 from assistant.api.routes import ask, feedback, health, portal, reports, staff
 from assistant.api.routes import history as history_api  # create_app has a `history` argument
 from assistant.config import Settings, get_settings
-from assistant.errors import AssistantError, TooManyRequests
+from assistant.errors import AssistantError, StoreUnavailable, TooManyRequests
 from assistant.history import HistoryStore
+from assistant.outages import CONNECTION_ERRORS, RETRY_AFTER_SECONDS, unavailable
 from assistant.service import Assistant
 
 log = logging.getLogger(__name__)
@@ -59,10 +61,13 @@ def create_app(settings: Settings | None = None, *, assistant: Assistant | None 
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["Content-Type"], max_age=600)
 
+    served_by = str(os.getpid())  # which process answered, under `nianbao serve --workers N`
+
     @app.middleware("http")
-    async def _nosniff(request: Request, call_next):  # type: ignore[no-untyped-def]
+    async def _common_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
         response = await call_next(request)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers["X-Served-By"] = served_by
         return response
 
     @app.exception_handler(AssistantError)
@@ -71,7 +76,20 @@ def create_app(settings: Settings | None = None, *, assistant: Assistant | None 
         response = error_body(exc.status, str(exc), details)
         if isinstance(exc, TooManyRequests):
             response.headers["Retry-After"] = str(exc.retry_after)
+        if isinstance(exc, StoreUnavailable):
+            log.warning("%s (%r)", exc, exc.__cause__)
+            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
+
+    async def _store_down(request: Request, exc: Exception) -> JSONResponse:
+        # A stopped Chroma server, database or Redis outside the ask path (health, reports, staff).
+        outage = unavailable(exc)
+        assert outage is not None  # registered for CONNECTION_ERRORS only
+        outage.__cause__ = exc
+        return await _assistant_error(request, outage)
+
+    for error in CONNECTION_ERRORS:
+        app.add_exception_handler(error, _store_down)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -11,6 +11,7 @@ from fastapi import Depends, Request
 from assistant.api.limits import RateLimiter
 from assistant.config import Settings
 from assistant.history import HistoryStore
+from assistant.outages import reaching, unavailable
 from assistant.schemas import Answer, AskRequest
 from assistant.service import Assistant
 
@@ -51,12 +52,16 @@ def asked(request: Request, body: AskRequest, assistant: AssistantDep, history: 
           _: None = RateLimited) -> Answer:
     """The question answered (a follow-up read against the session's previous one) and recorded."""
     client = client_address(request)
-    previous = history.previous_question(body.session_id, client) if body.session_id else None
-    answer = assistant.ask(body.question, body.filters, previous=previous)
+    with reaching("the question history's database"):
+        previous = history.previous_question(body.session_id, client) if body.session_id else None
+    with reaching("the report catalog's database"):
+        answer = assistant.ask(body.question, body.filters, previous=previous)
     try:
         history.record(answer, channel=body.channel, session=body.session_id, client=client)
-    except Exception:
-        # The public still gets its answer; the lost record is logged for the staff.
+    except Exception as exc:
+        if outage := unavailable(exc, database="the question history's database"):
+            raise outage from exc  # a 503 to retry, rather than an answer that no history row records
+        # Any other failure: the public still gets its answer; the lost record is logged for the staff.
         log.exception("could not record the question in the history")
         answer.id = None
     return answer

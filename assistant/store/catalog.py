@@ -127,7 +127,7 @@ pending = Table(
 
 
 def connect(url: str) -> Engine:
-    engine = create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)  # a restarted PostgreSQL: reconnect, no failed request
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine, "connect")

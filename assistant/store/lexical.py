@@ -118,9 +118,10 @@ class LexicalIndex:
             np.save(draft / name / "vocabulary.npy", vocabulary)
         (draft / _IDS).write_text(json.dumps({"version": version, "chunks": [r.chunk_id for r in rows],
                                               "reports": [r.report_id for r in rows]}), encoding="utf-8")
-        if folder.exists():
-            shutil.rmtree(folder)
-        os.replace(draft, folder)
+        try:
+            os.replace(draft, folder)
+        except OSError:  # another process (a worker starting beside this one) built this version first
+            shutil.rmtree(draft, ignore_errors=True)
         return cls.load(folder)
 
     @classmethod
