@@ -6,67 +6,39 @@ installs it there), where that is a failure."""
 
 from __future__ import annotations
 
-import glob
 import os
 import shutil
-import socket
-import subprocess
+import sys
 import tempfile
 import uuid
 from pathlib import Path
 
 import pytest
 
-
-def _binaries() -> Path | None:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    if found:
-        return Path(found[-1]).parent
-    initdb = shutil.which("initdb")
-    return Path(initdb).parent if initdb else None
-
-
-def _as_postgres(command: list[str]) -> list[str]:
-    # PostgreSQL refuses to run as root: run it as the postgres user Debian's package creates.
-    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+from stack import Postgres, StackError, postgres_binaries  # scripts/stack.py: the same server the scaled set-up runs
 
 
 @pytest.fixture(scope="session")
 def postgres_server():
     """The URL of a running PostgreSQL server (its postgres database)."""
     pytest.importorskip("psycopg", reason="psycopg is not installed")
-    binaries = _binaries()
-    if binaries is None:
+    if postgres_binaries() is None:
         message = "PostgreSQL is not installed (apt-get install postgresql): the PostgreSQL history tests need it"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
     # Not under pytest's temp folder: that is private to root, and the server runs as postgres.
-    folder = Path(tempfile.mkdtemp(prefix="nianbao-postgres-"))
-    data = folder / "data"
-    if os.geteuid() == 0:
-        shutil.chown(folder, "postgres", "postgres")
-    port = _free_port()
-    for step in (
-        [str(binaries / "initdb"), "-D", str(data), "-A", "trust", "-U", "nianbao", "-E", "UTF8", "--locale", "C.UTF-8"],
-        [str(binaries / "pg_ctl"), "-D", str(data), "-l", str(folder / "server.log"), "-w",
-         "-o", f"-h 127.0.0.1 -p {port} -k {folder}", "start"],
-    ):
-        done = subprocess.run(_as_postgres(step), capture_output=True, text=True)
-        if done.returncode:
-            pytest.fail(f"could not start PostgreSQL ({' '.join(step)}):\n{done.stdout}{done.stderr}")
+    server = Postgres(Path(tempfile.mkdtemp(prefix="nianbao-postgres-")))
     try:
-        yield f"postgresql+psycopg://nianbao@127.0.0.1:{port}/postgres"
+        server.start()
+    except StackError as exc:
+        pytest.fail(f"could not start PostgreSQL: {exc}")
+    try:
+        yield server.url("postgres")
     finally:
-        subprocess.run(_as_postgres([str(binaries / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"]),
-                       capture_output=True)
-        shutil.rmtree(folder, ignore_errors=True)
+        server.stop()
+        shutil.rmtree(server.folder, ignore_errors=True)
 
 
 @pytest.fixture
