@@ -268,8 +268,8 @@ def save_report(conn: Connection, report: Report, *, source_digest: str = "",
 
 
 def load_reports(conn: Connection, report_id: str | None = None) -> list[Report]:
-    """Every report (or the one with ``report_id``), whole: the corpus of one portal is small
-    enough to keep in memory."""
+    """Every report (or the one with ``report_id``), whole. A serving process reads one at a time,
+    as questions need them (assistant.store.shelf)."""
 
     def only(table: Table, query):  # type: ignore[no-untyped-def]
         column = table.c.id if table is reports else table.c.report_id
