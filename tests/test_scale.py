@@ -50,3 +50,26 @@ def test_a_serving_process_reads_only_the_reports_a_question_is_about(served, ma
     read = set(serving.shelf._cached)
     assert answer.citations[0].report_id in read
     assert len(read) < len(serving.shelf)
+
+
+def test_a_question_naming_no_report_reads_only_reports_its_passages_come_from(served, make_assistant, monkeypatch):
+    from assistant import service
+
+    _, data_dir = served
+    serving = make_assistant(data_dir=data_dir)
+    monkeypatch.setattr(service, "MAX_REPORTS_READ", 2)
+    read: list[list[str]] = []
+    answer = serving.answerer.answer
+
+    def recorded(question, *, report_ids, retrieved, refusal=None):  # type: ignore[no-untyped-def]
+        read.append(list(report_ids))
+        return answer(question, report_ids=report_ids, retrieved=retrieved, refusal=refusal)
+
+    monkeypatch.setattr(serving.answerer, "answer", recorded)
+    question = "政府信息公开申请一般怎么办理"  # no agency, no year: every report is in scope
+    assert serving.scope(question) and len(serving.scope(question)) > 2
+
+    serving.ask(question)
+
+    found = {serving.shelf.chunk(cid).report_id for cid in serving.retrieve(question)}
+    assert read and 0 < len(read[0]) <= 2 and set(read[0]) <= found
