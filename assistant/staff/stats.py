@@ -13,8 +13,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Engine, case, func
 
 from assistant.history.model import questions
-from assistant.understanding.parse import concepts_in
 from assistant.staff.query import HistoryQuery, filtered, newest_first
+from assistant.understanding.parse import concepts_in
 from ingest.standard import cell_label
 
 TOP = 10

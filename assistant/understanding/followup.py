@@ -12,8 +12,8 @@ from collections.abc import Sequence
 
 import jieba
 
-from assistant.understanding.metrics import metric_for
 from assistant.understanding.agencies import resolve_agency
+from assistant.understanding.metrics import metric_for
 from assistant.understanding.parse import YEARS_RE, concepts_in, understand
 from ingest.model import ReportMeta
 from ingest.numbers import find_years

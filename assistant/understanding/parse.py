@@ -7,9 +7,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from assistant.tokens import word_tokens
 from assistant.understanding.agencies import resolve_agency
 from assistant.understanding.metrics import MetricAsk, metric_for, says
-from assistant.tokens import word_tokens
 from ingest.model import ReportMeta
 from ingest.numbers import UNITS, find_years
 
