@@ -92,10 +92,13 @@ class Indexer:
         try:
             self._mark_pending(report.id)
             add_words([report.meta.agency, *report.meta.aliases])  # tokenized whole, as questions naming them are
+            # Tokenized and embedded before the transaction: the catalog is not locked meanwhile.
+            words = {c.indexed_text: word_tokens(c.indexed_text) for c in report.chunks}
+            vectors = self.vectors.embed(report.chunks)
             with self.engine.begin() as conn:
-                catalog.save_report(conn, report, source_digest=source_digest, words=word_tokens)
+                catalog.save_report(conn, report, source_digest=source_digest, words=words.__getitem__)
                 self.vectors.delete_report(report.id)
-                self.vectors.upsert(report.chunks, content_hash=report.content_hash)
+                self.vectors.upsert(report.chunks, content_hash=report.content_hash, vectors=vectors)
                 catalog.clear_pending(conn, report.id)
         except BaseException:
             self._restore(report.id)

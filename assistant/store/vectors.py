@@ -33,10 +33,16 @@ class VectorStore:
         collection = client.get_or_create_collection(name, embedding_function=None, metadata={"hnsw:space": "cosine"})
         return cls(collection, embedder)
 
-    def upsert(self, chunks: Sequence[Chunk], *, content_hash: str) -> None:
+    def embed(self, chunks: Sequence[Chunk]) -> list[list[float]]:
+        return self._embedder.embed_documents([c.indexed_text for c in chunks]) if chunks else []
+
+    def upsert(self, chunks: Sequence[Chunk], *, content_hash: str,
+               vectors: Sequence[Sequence[float]] | None = None) -> None:
+        """Store the chunks' vectors (``vectors``: already embedded, in the chunks' order)."""
         if not chunks:
             return
-        vectors = self._embedder.embed_documents([c.indexed_text for c in chunks])
+        if vectors is None:
+            vectors = self.embed(chunks)
         self._collection.upsert(
             ids=[c.id for c in chunks],
             embeddings=vectors,
