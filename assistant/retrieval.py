@@ -11,6 +11,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
+from assistant.store.dense import ChunkVectors
 from assistant.store.lexical import LexicalIndex
 from assistant.store.vectors import VectorStore
 from assistant.tokens import bigram_tokens, word_tokens
@@ -37,21 +38,31 @@ class LexicalRetriever(BaseRetriever):
 
 
 class DenseRetriever(BaseRetriever):
-    """Chroma's nearest chunks; ``chunks_by_id`` gives their text (else Chroma's copy is used)."""
+    """The nearest chunks: scored directly among the scoped reports' stored vectors (``scoped``),
+    else by Chroma; ``chunks_by_id`` gives their text (else Chroma's copy, or none)."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     vectors: VectorStore
+    scoped: ChunkVectors | None = None
     chunks_by_id: dict[str, Chunk] | None = None
     k: int = 10
 
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun, report_ids: Sequence[str] | None = None
     ) -> list[Document]:
-        hits = self.vectors.search(query, k=self.k, report_ids=report_ids)
+        vector = self.vectors.embed_query(query)
+        direct = self.scoped.nearest(vector, report_ids, k=self.k) if self.scoped and report_ids is not None else None
+        if direct is None:
+            hits = [(h.chunk_id, h.report_id, h.score, h.text) for h in self.vectors.search(vector, k=self.k, report_ids=report_ids)]
+        else:
+            found, newer = direct  # reports ingested since the stored vectors were written: Chroma has them
+            hits = [(c, r, s, "") for c, r, s in found]
+            hits += [(h.chunk_id, h.report_id, h.score, h.text) for h in self.vectors.search(vector, k=self.k, report_ids=newer)]
+            hits = sorted(hits, key=lambda hit: -hit[2])[: self.k]
         if self.chunks_by_id is None:
-            return [_hit(h.chunk_id, h.report_id, h.score, h.text) for h in hits]
-        return [_document(self.chunks_by_id[h.chunk_id], h.score) for h in hits if h.chunk_id in self.chunks_by_id]
+            return [_hit(*hit) for hit in hits]
+        return [_document(self.chunks_by_id[c], score) for c, _, score, _ in hits if c in self.chunks_by_id]
 
 
 class FusionRetriever(BaseRetriever):
@@ -85,11 +96,12 @@ def _hit(chunk_id: str, report_id: str, score: float, text: str = "") -> Documen
     return Document(page_content=text, metadata={"chunk_id": chunk_id, "report_id": report_id, "score": score})
 
 
-def hybrid_retriever(lexical: LexicalIndex | None, vectors: VectorStore | None, *, k: int = 5) -> FusionRetriever:
+def hybrid_retriever(lexical: LexicalIndex | None, vectors: VectorStore | None, *, k: int = 5,
+                     scoped: ChunkVectors | None = None) -> FusionRetriever:
     """The default: dense + jieba BM25 + bigram BM25, equally weighted."""
     members: list[BaseRetriever] = []
     if vectors is not None:
-        members.append(DenseRetriever(vectors=vectors, k=20))
+        members.append(DenseRetriever(vectors=vectors, scoped=scoped, k=20))
     if lexical is not None:
         members += [LexicalRetriever(index=lexical, field=field, k=20) for field in QUERY_TOKENS]
     return FusionRetriever(retrievers=members, weights=[1.0] * len(members), k=k)

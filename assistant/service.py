@@ -18,7 +18,8 @@ from assistant.index import FileResult, Indexer, Overrides
 from assistant.retrieval import hybrid_retriever
 from assistant.schemas import Answer, AskFilters
 from assistant.store import catalog, lexical
-from assistant.store.shelf import CatalogShelf, ReportEntry
+from assistant.store.dense import ChunkVectors
+from assistant.store.shelf import CatalogShelf, ReportEntry, Shelf
 from assistant.store.vectors import VectorStore
 from assistant.tokens import add_words, word_tokens
 from assistant.understanding import Question, needs_previous, resolve_followup, understand
@@ -61,6 +62,7 @@ class Assistant:
         self._version = -1
         self._checked = 0.0
         self._lexical: lexical.LexicalIndex | None = None
+        self._scoped: ChunkVectors | None = None  # the lexical index's chunk vectors
         self.indexer.recover()
         self.refresh()
         self.embedder.embed_query("预热")  # the first encode is slow; pay it at start-up, not on a user's question
@@ -88,8 +90,9 @@ class Assistant:
             version = catalog.version(conn)  # read first: a write after it is picked up by the next sync
         shelf = CatalogShelf(self.engine)
         add_words([a for e in shelf.entries for a in (e.meta.agency, *e.meta.aliases)])
-        index = self._lexical = self._lexical_index(version, build=build)
-        retriever = hybrid_retriever(index, self.vectors, k=self.settings.top_k)
+        index, scoped = self._stored_index(version, build=build)
+        self._lexical, self._scoped = index, scoped
+        retriever = hybrid_retriever(index, self.vectors, k=self.settings.top_k, scoped=scoped)
         answerer = Answerer(shelf, nearest=self.settings.top_k, max_uncovered=self.settings.max_uncovered)
         with self._lock:
             self.shelf, self.retriever, self.answerer = shelf, retriever, answerer
@@ -99,29 +102,53 @@ class Assistant:
     def lexical_dir(self) -> Path:
         return self.settings.data_dir / "lexical"
 
-    def _lexical_index(self, version: int, *, build: bool) -> lexical.LexicalIndex | None:
-        """The newest stored index, built first when there is none or (``build``) it is older than the catalog."""
+    def _stored_index(self, version: int, *, build: bool) -> tuple[lexical.LexicalIndex | None, ChunkVectors | None]:
+        """The newest stored lexical index and its chunk vectors, built first when there is none or
+        (``build``) it is older than the catalog."""
         folder = lexical.newest(self.lexical_dir)
         if folder is None or (build and int(folder.name) != version):
             return self.build_lexical_index()
-        current = self._lexical
-        if current is not None and current.version == int(folder.name):
-            return current
+        if self._lexical is not None and self._lexical.version == int(folder.name) and self._scoped is not None:
+            return self._lexical, self._scoped
         try:
-            return lexical.LexicalIndex.load(folder)
+            index, scoped = self._load_index(folder)
+            if scoped is None and build:  # stored before the vectors were kept beside the rows
+                self._write_vectors(folder, index.chunk_ids, index.report_ids)
+                scoped = ChunkVectors.load(index, folder)
+            return index, scoped
         except (OSError, ValueError):  # pruned or half-written under us: build our own
             return self.build_lexical_index()
 
-    def build_lexical_index(self) -> lexical.LexicalIndex:
-        """Index every chunk's stored tokens (BM25, words and bigrams) under the catalog's version."""
+    @staticmethod
+    def _load_index(folder: Path) -> tuple[lexical.LexicalIndex, ChunkVectors | None]:
+        index = lexical.LexicalIndex.load(folder)
+        return index, ChunkVectors.load(index, folder)
+
+    def build_lexical_index(self) -> tuple[lexical.LexicalIndex, ChunkVectors | None]:
+        """Index every chunk's stored tokens (BM25, words and bigrams) under the catalog's version,
+        with the chunks' vectors beside them."""
         with self.engine.connect() as conn:
             version = catalog.version(conn)
             rows = [lexical.ChunkTokens(cid, rid, words or " ".join(word_tokens(text)), text)
                     for cid, rid, words, text in catalog.chunk_tokens(conn)]
         folder = self.lexical_dir / str(version)
-        index = lexical.LexicalIndex.build(rows, folder, version=version)
+        lexical.LexicalIndex.build(rows, folder, version=version, beside=lambda draft, rows: self._write_vectors(
+            draft, [r.chunk_id for r in rows], [r.report_id for r in rows]))
         lexical.prune(self.lexical_dir, keep=folder)
-        return index
+        return self._load_index(folder)
+
+    def _write_vectors(self, folder: Path, chunk_ids: list[str], report_ids: list[str]) -> None:
+        """Store the vectors of an index's rows in its folder, reusing the previous index's where
+        their report is unchanged (the rest are read from the vector store)."""
+        with self.engine.connect() as conn:
+            hashes = catalog.report_hashes(conn)
+        previous = self._scoped
+        if previous is None and (older := lexical.newest(self.lexical_dir)) is not None:
+            try:
+                previous = self._load_index(older)[1]
+            except (OSError, ValueError):
+                previous = None
+        ChunkVectors.write(folder, chunk_ids, report_ids, hashes, self.vectors.vectors_of, previous=previous)
 
     def part_counts(self) -> dict[str, tuple[int, int, int]]:
         """report id → (paragraphs, figures, chunks), counted in the catalog."""
@@ -189,7 +216,7 @@ class Assistant:
         metas = shelf.metas
         resolved = resolve_followup(text, previous, metas)
         question = understand(resolved or text, metas)
-        candidates, refusal = self._candidates(question, shelf.entries, filters)
+        candidates, refusal = self._candidates(question, shelf, filters)
         if resolved is None and needs_previous(text, metas):
             candidates, refusal = [], "这个问题要接着上一个问题理解，但没有上一个问题。请问完整的问题，例如“2018年某某局共收到多少件政府信息公开申请？”。"
         scope = [r.id for r in candidates] if candidates else None
@@ -219,13 +246,14 @@ class Assistant:
     def scope(self, text: str, filters: AskFilters | None = None) -> list[str] | None:
         """The ids of the reports ask() would search for this question (None: it would refuse)."""
         question = understand(text, self.shelf.metas)
-        candidates, _ = self._candidates(question, self.shelf.entries, filters)
+        candidates, _ = self._candidates(question, self.shelf, filters)
         return [r.id for r in candidates] or None
 
     @staticmethod
-    def _candidates(question: Question, reports: Sequence[ReportEntry],
+    def _candidates(question: Question, shelf: Shelf,
                     filters: AskFilters | None) -> tuple[list[ReportEntry], str | None]:
         """The reports the question is about, or a reason why no report can answer it."""
+        reports = shelf.entries
         if not reports:
             return [], "还没有导入任何年度报告。"
         years = list(question.years)
@@ -240,7 +268,7 @@ class Assistant:
         ambiguous = list(question.ambiguous_agencies)
         if ambiguous and years:
             # 市监局2023年: only the bodies with a report for that year are candidates.
-            ambiguous = [a for a in ambiguous if any(r.meta.agency == a and r.meta.year in years for r in reports)]
+            ambiguous = [a for a in ambiguous if any(r.meta.year in years for r in shelf.of_agencies([a]))]
             if len(ambiguous) == 1:
                 agencies = set(ambiguous)
         if len(ambiguous) > 1 and not (filters and filters.agency):
@@ -248,11 +276,11 @@ class Assistant:
             return [], f"“{question.unknown_agency}”可能指{names}，请说明是哪一个。"
         if question.unknown_agency and not ambiguous and not (filters and filters.agency):
             return [], f"已导入的报告中没有“{question.unknown_agency}”的年度报告。"
-        chosen = [r for r in reports if (not years or r.meta.year in years) and (not agencies or r.meta.agency in agencies)]
+        chosen = [r for r in (shelf.of_agencies(agencies) if agencies else reports) if not years or r.meta.year in years]
         if not chosen and not (filters and filters.agency) and question.agencies_loose:
             # "平潭政府" best fits the county government, but 2016 was reported by 平潭综合实验区.
             agencies = set(question.agencies_loose)
-            chosen = [r for r in reports if (not years or r.meta.year in years) and r.meta.agency in agencies]
+            chosen = [r for r in shelf.of_agencies(agencies) if not years or r.meta.year in years]
         if not chosen and years and question.intent == "passage" and PLANS.asked.search(question.text):
             # Next year's plans are in this year's report: 2024年打算怎么做 → the 2023 report's 下一步.
             earlier = [y - 1 for y in years]

@@ -220,12 +220,13 @@ def fail_upsert_halfway(monkeypatch: pytest.MonkeyPatch, content_hash: str) -> l
     real = VectorStore.upsert
     failed: list[str] = []
 
-    def upsert(self, chunks, *, content_hash):  # type: ignore[no-untyped-def]
+    def upsert(self, chunks, *, content_hash, vectors=None):  # type: ignore[no-untyped-def]
         if content_hash == target and not failed:
             failed.append(content_hash)
-            real(self, chunks[: len(chunks) // 2], content_hash=content_hash)
+            half = len(chunks) // 2
+            real(self, chunks[:half], content_hash=content_hash, vectors=None if vectors is None else vectors[:half])
             raise Boom("the vector store went away mid-write")
-        return real(self, chunks, content_hash=content_hash)
+        return real(self, chunks, content_hash=content_hash, vectors=vectors)
 
     target = content_hash
     monkeypatch.setattr(VectorStore, "upsert", upsert)

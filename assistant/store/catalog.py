@@ -19,6 +19,7 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     MetaData,
+    Row,
     String,
     Table,
     Text,
@@ -269,82 +270,62 @@ def save_report(conn: Connection, report: Report, *, source_digest: str = "",
 
 def load_reports(conn: Connection, report_id: str | None = None) -> list[Report]:
     """Every report (or the one with ``report_id``), whole. A serving process reads one at a time,
-    as questions need them (assistant.store.shelf)."""
+    as questions need them (assistant.store.shelf), so rows are read as plain tuples, and a JSON
+    value repeated across rows (a section path) is parsed once."""
 
     def only(table: Table, query):  # type: ignore[no-untyped-def]
         column = table.c.id if table is reports else table.c.report_id
         return query if report_id is None else query.where(column == report_id)
 
-    by_id: dict[str, dict] = {}
-    for row in conn.execute(only(reports, select(reports).order_by(reports.c.year, reports.c.agency))).mappings():
-        by_id[row["id"]] = {"row": row, "paragraphs": [], "figures": [], "chunks": []}
-    for row in conn.execute(only(paragraphs, select(paragraphs).order_by(paragraphs.c.report_id, paragraphs.c.idx))).mappings():
-        by_id[row["report_id"]]["paragraphs"].append(
-            Paragraph(
-                id=row["id"],
-                index=row["idx"],
-                text=row["text"],
-                start=row["start"],
-                end=row["end"],
-                section_path=tuple(json.loads(row["section_path"])),
-                is_heading=row["is_heading"],
-                ocr=row["ocr"],
-            )
+    parsed: dict[str, tuple[str, ...]] = {}
+
+    def path(value: str) -> tuple[str, ...]:
+        found = parsed.get(value)
+        if found is None:
+            found = parsed[value] = tuple(json.loads(value))
+        return found
+
+    by_id: dict[str, tuple[Row, list[Paragraph], list[Figure], list[Chunk]]] = {}
+    for row in conn.execute(only(reports, select(reports).order_by(reports.c.year, reports.c.agency))).all():
+        by_id[row.id] = (row, [], [], [])
+    p = paragraphs.c
+    query = select(p.report_id, p.id, p.idx, p.text, p.start, p.end, p.section_path, p.is_heading, p.ocr)
+    for rid, paragraph_id, idx, text_, start, end, section_path, is_heading, ocr in conn.execute(
+            only(paragraphs, query.order_by(p.report_id, p.idx))).all():
+        by_id[rid][1].append(Paragraph(id=paragraph_id, index=idx, text=text_, start=start, end=end,
+                                       section_path=path(section_path), is_heading=bool(is_heading), ocr=bool(ocr)))
+    f = figures.c
+    query = select(f.report_id, f.value, f.unit, f.as_printed, f.paragraph_id, f.start, f.end, f.context, f.qualifier,
+                   f.metric, f.table_name, f.row_label, f.column_label)
+    for (rid, value, unit, as_printed, paragraph_id, start, end, context, qualifier, metric, table_name, row_label,
+         column_label) in conn.execute(only(figures, query.order_by(f.report_id, f.start))).all():
+        by_id[rid][2].append(Figure(value=None if value is None else Decimal(value), unit=unit, as_printed=as_printed,
+                                    paragraph_id=paragraph_id, start=start, end=end, context=context,
+                                    qualifier=qualifier, metric=metric,
+                                    cell=TableCell(table_name, row_label, column_label) if table_name else None))
+    c = chunks.c
+    query = select(c.report_id, c.id, c.idx, c.text, c.context, c.section_path, c.paragraph_ids, c.start, c.end)
+    for rid, chunk_id, idx, text_, context, section_path, paragraph_ids, start, end in conn.execute(
+            only(chunks, query.order_by(c.report_id, c.idx))).all():
+        by_id[rid][3].append(Chunk(id=chunk_id, report_id=rid, index=idx, text=text_, context=context,
+                                   section_path=path(section_path), paragraph_ids=tuple(json.loads(paragraph_ids)),
+                                   start=start, end=end))
+    return [
+        Report(
+            id=row.id,
+            meta=ReportMeta(agency=row.agency, year=row.year, title=row.title, published=row.published,
+                            source=row.source, aliases=tuple(json.loads(row.aliases))),
+            text=row.text,
+            content_hash=row.content_hash,
+            sections=(),
+            paragraphs=tuple(found_paragraphs),
+            figures=tuple(found_figures),
+            chunks=tuple(found_chunks),
+            table_version=row.table_version,
+            table_issues=tuple(json.loads(row.table_issues)),
         )
-    for row in conn.execute(only(figures, select(figures).order_by(figures.c.report_id, figures.c.start))).mappings():
-        by_id[row["report_id"]]["figures"].append(
-            Figure(
-                value=None if row["value"] is None else Decimal(row["value"]),
-                unit=row["unit"],
-                as_printed=row["as_printed"],
-                paragraph_id=row["paragraph_id"],
-                start=row["start"],
-                end=row["end"],
-                context=row["context"],
-                qualifier=row["qualifier"],
-                metric=row["metric"],
-                cell=TableCell(row["table_name"], row["row_label"], row["column_label"]) if row["table_name"] else None,
-            )
-        )
-    for row in conn.execute(only(chunks, select(chunks).order_by(chunks.c.report_id, chunks.c.idx))).mappings():
-        by_id[row["report_id"]]["chunks"].append(
-            Chunk(
-                id=row["id"],
-                report_id=row["report_id"],
-                index=row["idx"],
-                text=row["text"],
-                context=row["context"],
-                section_path=tuple(json.loads(row["section_path"])),
-                paragraph_ids=tuple(json.loads(row["paragraph_ids"])),
-                start=row["start"],
-                end=row["end"],
-            )
-        )
-    loaded = []
-    for parts in by_id.values():
-        row = parts["row"]
-        loaded.append(
-            Report(
-                id=row["id"],
-                meta=ReportMeta(
-                    agency=row["agency"],
-                    year=row["year"],
-                    title=row["title"],
-                    published=row["published"],
-                    source=row["source"],
-                    aliases=tuple(json.loads(row["aliases"])),
-                ),
-                text=row["text"],
-                content_hash=row["content_hash"],
-                sections=(),
-                paragraphs=tuple(parts["paragraphs"]),
-                figures=tuple(parts["figures"]),
-                chunks=tuple(parts["chunks"]),
-                table_version=row["table_version"],
-                table_issues=tuple(json.loads(row["table_issues"])),
-            )
-        )
-    return loaded
+        for row, found_paragraphs, found_figures, found_chunks in by_id.values()
+    ]
 
 
 def report_from_source(conn: Connection, source_digest: str) -> tuple[str, str, tuple[str, ...]] | None:

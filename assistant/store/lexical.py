@@ -23,6 +23,10 @@ from assistant.tokens import bigram_tokens
 
 _IDS = "ids.json"
 
+# A scope of up to this many reports is scored report by report (about a millisecond, however
+# large the index); a wider one is cheaper to score whole (which grows with the index), then select.
+MAX_SCOPED_REPORTS = 64
+
 
 def _words(words: str, _text: str) -> list[str]:
     return words.split()
@@ -48,17 +52,43 @@ class _Field:
     def __init__(self, bm25: bm25s.BM25, vocabulary: np.ndarray) -> None:
         self.bm25 = bm25
         self.vocabulary = vocabulary  # sorted; a token's id is its position
+        stored = bm25.scores
+        # plain views of the memory-mapped arrays: slicing a np.memmap costs more than the slice
+        self._postings = tuple(np.asarray(stored[name]) for name in ("data", "indices", "indptr"))
 
-    def scores(self, tokens: Sequence[str]) -> np.ndarray | None:
+    def token_ids(self, tokens: Sequence[str]) -> list[int]:
+        """The ids of the tokens the index knows."""
         if not tokens or not len(self.vocabulary):
-            return None
+            return []
         wanted = np.asarray(sorted(set(tokens)))
         at = np.searchsorted(self.vocabulary, wanted)
         known = at < len(self.vocabulary)
         known[known] = self.vocabulary[at[known]] == wanted[known]
-        if not known.any():
-            return None
-        return np.asarray(self.bm25.get_scores_from_ids(at[known].tolist()))
+        return at[known].tolist()
+
+    def scores(self, token_ids: list[int]) -> np.ndarray:
+        """Every row's score."""
+        return np.asarray(self.bm25.get_scores_from_ids(token_ids))
+
+    def scores_within(self, token_ids: list[int], ranges: list[tuple[int, int]]) -> np.ndarray:
+        """The scores of the rows in ``ranges`` only, in their order: each token's postings are
+        sorted by row, so a range's share of them is found by bisection, not by scoring every row."""
+        data, indices, indptr = self._postings
+        starts = np.asarray([a for a, _ in ranges])
+        ends = np.asarray([b for _, b in ranges])
+        offsets = np.concatenate([[0], np.cumsum(ends - starts)[:-1]])
+        scores = np.zeros(int((ends - starts).sum()), np.float32)
+        for token in token_ids:
+            first, last = int(indptr[token]), int(indptr[token + 1])
+            posting = indices[first:last]
+            low, high = np.searchsorted(posting, starts), np.searchsorted(posting, ends)
+            counts = high - low
+            if not counts.any():
+                continue
+            # every posting position inside a range, and where its row sits in the scores
+            at = np.arange(counts.sum()) + np.repeat(low - (np.cumsum(counts) - counts), counts)
+            scores[np.repeat(offsets - starts, counts) + posting[at]] += data[first + at]  # a row once per token
+        return scores
 
 
 class LexicalIndex:
@@ -80,15 +110,18 @@ class LexicalIndex:
     def search(self, field: str, tokens: Sequence[str], *, k: int,
                report_ids: Iterable[str] | None = None) -> list[tuple[str, str, float]]:
         """(chunk id, report id, score) of the best ``k`` rows with a positive score, within ``report_ids``."""
-        scores = self.fields[field].scores(tokens) if field in self.fields else None
-        if scores is None:
+        scored = self.fields.get(field)
+        token_ids = scored.token_ids(tokens) if scored else []
+        if not token_ids:
             return []
-        if report_ids is not None:
-            ranges = [self._rows[r] for r in dict.fromkeys(report_ids) if r in self._rows]
-            rows = np.concatenate([np.arange(a, b) for a, b in ranges]) if ranges else np.zeros(0, np.int64)
+        if report_ids is None:
+            chosen = scored.scores(token_ids)  # type: ignore[union-attr]
+            rows = np.arange(len(chosen))
         else:
-            rows = np.arange(len(scores))
-        chosen = scores[rows]
+            ranges, _ = self._ranges(report_ids)
+            rows = _rows(ranges)
+            chosen = (scored.scores_within(token_ids, ranges) if len(ranges) <= MAX_SCOPED_REPORTS  # type: ignore[union-attr]
+                      else scored.scores(token_ids)[rows])  # type: ignore[union-attr]
         if len(chosen) > k:
             top = np.argpartition(-chosen, k)[:k]
             rows, chosen = rows[top], chosen[top]
@@ -96,12 +129,28 @@ class LexicalIndex:
         return [(self.chunk_ids[r], self.report_ids[r], float(s))
                 for r, s in zip(rows[order].tolist(), chosen[order].tolist()) if s > 0]
 
+    def rows_of(self, report_ids: Iterable[str]) -> tuple[np.ndarray, list[str]]:
+        """The rows of ``report_ids``' chunks, and the reports this index does not hold."""
+        ranges, missing = self._ranges(report_ids)
+        return _rows(ranges), missing
+
+    def _ranges(self, report_ids: Iterable[str]) -> tuple[list[tuple[int, int]], list[str]]:
+        ranges, missing = [], []
+        for report_id in dict.fromkeys(report_ids):
+            if report_id in self._rows:
+                ranges.append(self._rows[report_id])
+            else:
+                missing.append(report_id)
+        return ranges, missing
+
     # ---- on disk ---------------------------------------------------------------------------------
 
     @classmethod
-    def build(cls, rows: Iterable[ChunkTokens], folder: Path, *, version: int) -> LexicalIndex:
+    def build(cls, rows: Iterable[ChunkTokens], folder: Path, *, version: int,
+              beside: Callable[[Path, list[ChunkTokens]], None] | None = None) -> LexicalIndex:
         """Index ``rows`` (grouped by report) into ``folder``, written beside it and renamed into
-        place, so a reader never sees a half index."""
+        place, so a reader never sees a half index. ``beside`` writes what else belongs with the
+        rows (their vectors) into the folder before it is renamed."""
         rows = list(rows)
         draft = folder.with_name(f".{folder.name}.{os.getpid()}")
         shutil.rmtree(draft, ignore_errors=True)
@@ -118,6 +167,8 @@ class LexicalIndex:
             np.save(draft / name / "vocabulary.npy", vocabulary)
         (draft / _IDS).write_text(json.dumps({"version": version, "chunks": [r.chunk_id for r in rows],
                                               "reports": [r.report_id for r in rows]}), encoding="utf-8")
+        if beside is not None:
+            beside(draft, rows)
         try:
             os.replace(draft, folder)
         except OSError:  # another process (a worker starting beside this one) built this version first
@@ -132,6 +183,10 @@ class LexicalIndex:
             vocabulary = np.load(folder / name / "vocabulary.npy", mmap_mode="r")
             fields[name] = _Field(bm25s.BM25.load(str(folder / name), mmap=True, load_vocab=False), vocabulary)
         return cls(ids["version"], ids["chunks"], ids["reports"], fields)
+
+
+def _rows(ranges: list[tuple[int, int]]) -> np.ndarray:
+    return np.concatenate([np.arange(a, b) for a, b in ranges]) if ranges else np.zeros(0, np.int64)
 
 
 def newest(root: Path) -> Path | None:

@@ -65,15 +65,18 @@ class VectorStore:
         found = self._collection.get(where={"report_id": report_id}, include=["metadatas"])["metadatas"] or []
         return {str(meta["content_hash"]) for meta in found}
 
-    def search(self, query: str, *, k: int, report_ids: Sequence[str] | None = None) -> list[Hit]:
-        """The nearest chunks, best first, within the given reports."""
+    def embed_query(self, query: str) -> list[float]:
+        return self._embedder.embed_query(query)
+
+    def search(self, query: str | Sequence[float], *, k: int, report_ids: Sequence[str] | None = None) -> list[Hit]:
+        """The nearest chunks to ``query`` (a question, or its embedding), best first, within the given reports."""
         where = None
         if report_ids is not None:
             if not report_ids:
                 return []
             where = {"report_id": {"$in": list(report_ids)}}
         result = self._collection.query(
-            query_embeddings=[self._embedder.embed_query(query)],
+            query_embeddings=[self.embed_query(query) if isinstance(query, str) else list(query)],
             n_results=k,  # fewer come back when fewer are stored (counting first costs a few ms a question)
             where=where,
             include=["distances", "documents", "metadatas"],
@@ -81,6 +84,11 @@ class VectorStore:
         return [Hit(cid, str(meta["report_id"]), text or "", 1.0 - float(d))
                 for cid, d, text, meta in zip(result["ids"][0], result["distances"][0], result["documents"][0],
                                               result["metadatas"][0])]
+
+    def vectors_of(self, chunk_ids: Sequence[str]) -> dict[str, Sequence[float]]:
+        """chunk id → its stored vector (ids not stored are left out)."""
+        found = self._collection.get(ids=list(chunk_ids), include=["embeddings"])
+        return dict(zip(found["ids"], found["embeddings"]))
 
     def count(self) -> int:
         return int(self._collection.count())

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from jieba import posseg
 
+from assistant.understanding.directory import directory
 from ingest.model import ReportMeta
 
 # A body named in the question: …厅/局/委员会/委/署/办公室/片区, or a place's government (鹭汀县人民政府)
@@ -181,7 +182,8 @@ _QUOTED = re.compile(r"“[^”]*”|《[^》]*》|「[^」]*」|\"[^\"]*\"")
 
 def resolve_agency(text: str, reports: Sequence[ReportMeta]) -> AgencyMatch:
     text = _QUOTED.sub(lambda m: " " * len(m.group()), text)
-    agencies = tuple(dict.fromkeys(m.agency for m in reports))
+    known = directory(reports)
+    agencies = known.agencies
     named: list[str] = []
     first: tuple[int, int] | None = None
     for start, end in agency_mentions(text):
@@ -203,22 +205,22 @@ def resolve_agency(text: str, reports: Sequence[ReportMeta]) -> AgencyMatch:
     # government first, by its longest alias in the question.
     matched: dict[str, int] = {}
     spans: dict[str, tuple[int, int]] = {}
-    for meta in reports:
+    for agency, aliases in known.aliases:
         # A body that is a place (平潭综合实验区) is named by the kind of place too: 实验区, 综合实验区.
-        own = [n for n in place_names(meta.agency) if len(n) >= 3] if not _place_forms(meta.agency)[1] else []
-        for alias in (meta.agency, *meta.aliases, *own):
-            if alias and (at := text.find(alias)) >= 0 and len(alias) > matched.get(meta.agency, 0):
-                matched[meta.agency] = len(alias)
-                spans[meta.agency] = (at, at + len(alias))
+        own = [n for n in place_names(agency) if len(n) >= 3] if not _place_forms(agency)[1] else []
+        for alias in (agency, *aliases, *own):
+            if alias and (at := text.find(alias)) >= 0 and len(alias) > matched.get(agency, 0):
+                matched[agency] = len(alias)
+                spans[agency] = (at, at + len(alias))
     if matched:
         longest = max(matched.values())
         best = tuple(a for a, n in matched.items() if n == longest)
         return AgencyMatch(agencies=best, loose=tuple(matched), span=spans[best[0]])
     by_place: dict[str, tuple[int, int]] = {}
-    for meta in reports:
-        if (place := place_of(meta.agency)) and (at := text.find(place)) >= 0:
-            whole = _PLACE.match(meta.agency)
+    for agency in agencies:
+        if (place := place_of(agency)) and (at := text.find(place)) >= 0:
+            whole = _PLACE.match(agency)
             printed = whole.group() if whole and text.startswith(whole.group(), at) else place
-            by_place.setdefault(meta.agency, (at, at + len(printed)))
+            by_place.setdefault(agency, (at, at + len(printed)))
     names = tuple(by_place)
     return AgencyMatch(agencies=names, loose=names, span=by_place[names[0]] if names else None)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from assistant.tokens import word_tokens
 from assistant.understanding.agencies import resolve_agency
+from assistant.understanding.directory import directory
 from assistant.understanding.metrics import MetricAsk, metric_for, says
 from ingest.model import ReportMeta
 from ingest.numbers import UNITS, find_years
@@ -201,7 +202,7 @@ def search_text(text: str, concepts: set[str], reports: Sequence[ReportMeta]) ->
     """The question as retrieval should see it: agency names, years and asking words removed (the
     filters already choose the report, and these words would favour its introduction), plus the
     reports' own words for each topic asked about (起诉 → 行政诉讼 应诉)."""
-    for alias in sorted({a for m in reports for a in (m.agency, *m.aliases)}, key=len, reverse=True):
+    for alias in directory(reports).names_in(text):
         text = text.replace(alias, " ")
     text = _ASKING.sub(" ", YEARS_RE.sub(" ", text))
     expansion = " ".join(" ".join(CONCEPTS[c][:3]) for c in sorted(concepts))
