@@ -100,8 +100,9 @@ def rss_mb(pid: int | str = "self") -> float:
     return 0.0
 
 
-def make_corpus(n: int, folder: Path) -> list[str]:
-    """N generated reports as portal pages (.html); returns the question mix over them."""
+def make_corpus(n: int, folder: Path, *, indexed: set[tuple[str, int]] | None = None) -> list[str]:
+    """N generated reports as portal pages (.html); returns the question mix over them (over the
+    ``indexed`` (agency, year) only, when the index holds some of them so far)."""
     from eval.synthetic import generate
 
     first_year = 2019 if n <= 8640 else 2008
@@ -113,8 +114,18 @@ def make_corpus(n: int, folder: Path) -> list[str]:
         for index, report in enumerate(reports):
             (folder / f"{index:05d}-{report.slug}.html").write_bytes(report.html_bytes())
         marker.write_text(str(n))
+    if indexed is not None:
+        reports = [r for r in reports if (r.agency, r.year) in indexed]
     rng = random.Random(0)
     return [rng.choice(TEMPLATES).format(agency=r.agency, year=r.year) for r in rng.choices(reports, k=400)] + list(UNSCOPED)
+
+
+def _indexed(data_dir: Path) -> set[tuple[str, int]]:
+    """(agency, year) of every report the index holds so far."""
+    import sqlite3
+
+    with sqlite3.connect(f"file:{data_dir / 'catalog.sqlite3'}?mode=ro", uri=True) as conn:
+        return set(conn.execute("SELECT agency, year FROM reports"))
 
 
 def asked(ask, questions: list[str], clients: int) -> list[float]:  # type: ignore[no-untyped-def]
@@ -145,6 +156,7 @@ def probe(data_dir: Path, questions: list[str]) -> None:
         result[f"inproc_{clients}"] = (statistics.median(latencies), percentile(latencies, 0.95))
     result["rss_mb"] = rss_mb()
     result["chunks"] = assistant.vectors.count()
+    result["reports"] = len(assistant.shelf)
     print(json.dumps(result))
 
 
@@ -210,11 +222,17 @@ def main() -> None:
     parser.add_argument("--keep-index", action="store_true",
                         help="Reuse the index a previous run built, or continue its interrupted ingest (the ingest "
                              "figures are then those of the runs that built it).")
+    parser.add_argument("--as-it-stands", action="store_true",
+                        help="Measure the index as it stands, an ingest still under way: no ingest or re-ingest, "
+                             "and questions only about the reports indexed so far.")
     parser.add_argument("--probe", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    args.keep_index = args.keep_index or args.as_it_stands
 
     corpus = args.work / f"corpus-{args.reports}"
-    questions = make_corpus(args.reports, corpus)
+    data_dir = args.work / f"data-{args.reports}"
+    indexed = _indexed(data_dir) if args.as_it_stands else None
+    questions = make_corpus(args.reports, corpus, indexed=indexed)
     if args.probe:
         probe(args.probe, questions)
         return
@@ -223,7 +241,6 @@ def main() -> None:
     from assistant.embedding import DEFAULT_MODEL, load_embedder
     from assistant.service import Assistant
 
-    data_dir = args.work / f"data-{args.reports}"
     figures_file = args.work / f"ingest-{args.reports}.json"
     if not args.keep_index:
         shutil.rmtree(data_dir, ignore_errors=True)
@@ -242,7 +259,7 @@ def main() -> None:
 
     embedder.embed_documents = timed  # type: ignore[method-assign]
     assistant = Assistant(Settings(data_dir=data_dir, model_dir=ROOT / ".cache"), embedder=embedder)
-    if not figures.complete:
+    if not figures.complete and not args.as_it_stands:
         # An interrupted run is continued: each run adds its own time and the reports it wrote.
         base, started, written = figures, time.perf_counter(), []
 
@@ -256,26 +273,29 @@ def main() -> None:
     ingest_s, failed_count = figures.seconds, figures.failed
     print(f"ingest: {figures.ingested} reports written in {ingest_s:.0f} s, of it embedding {figures.embedded:.0f} s; "
           f"{failed_count} failed", flush=True)
-    started = time.perf_counter()
-    assistant.ingest([corpus])
-    reingest_s = time.perf_counter() - started
+    reingest = "–"
+    if not args.as_it_stands:
+        started = time.perf_counter()
+        assistant.ingest([corpus])
+        reingest = f"{time.perf_counter() - started:.1f} s"
     embedder.embed_documents = embed_documents  # type: ignore[method-assign]
     del assistant
 
     probe_run = subprocess.run([sys.executable, __file__, "--reports", str(args.reports), "--work", str(args.work),
-                                "--probe", str(data_dir)], capture_output=True, text=True, check=True)
+                                "--probe", str(data_dir), *(["--as-it-stands"] if args.as_it_stands else [])],
+                               capture_output=True, text=True, check=True)
     measured = json.loads(probe_run.stdout.strip().splitlines()[-1])
     measured |= over_http(data_dir, questions)
     query_ms, nano_ms = embedding_ms(questions)
 
-    n = args.reports
+    n = measured["reports"]
     overhead = 100 * (ingest_s - figures.embedded) / max(figures.embedded, 1e-9)
     rows = [
         ("reports (failed)", f"{n} ({failed_count})"),
         ("chunks", f"{measured['chunks']:,}"),
         ("ingest s/report (reports/s)", f"{figures.per_report:.3f} ({1 / figures.per_report:.2f})"),
         ("  of it bare embedding; overhead", f"{figures.embedded / max(figures.ingested, 1):.3f}; {overhead:.0f}%"),
-        ("re-ingest unchanged", f"{reingest_s:.1f} s"),
+        ("re-ingest unchanged", reingest),
         ("start-up to first answer", f"{measured['startup_s']:.1f} s"),
         ("ask in process p50 / p95, 1 client", "{:.1f} / {:.1f} ms".format(*measured["inproc_1"])),
         ("ask in process p50 / p95, 32 clients", "{:.1f} / {:.1f} ms".format(*measured["inproc_32"])),

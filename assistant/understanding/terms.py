@@ -141,10 +141,14 @@ def covers(text: str, term: str) -> bool:
         return bool(re.search(rf"(?<![\d.]){re.escape(term)}(?![\d.])", text))
     if term in text or _pattern(term).search(text):
         return True
-    for words in _SYNONYMS:
-        if any(w in term or (len(term) >= 2 and term in w) for w in words) and any(w in text for w in words):
-            return True
-    return False
+    return any(any(w in text for w in words) for words in _synonym_groups(term))
+
+
+@lru_cache(maxsize=8192)
+def _synonym_groups(term: str) -> tuple[tuple[str, ...], ...]:
+    """The groups of same-topic words ``term`` belongs to (it says one of them, or is part of one)."""
+    return tuple(tuple(words) for words in _SYNONYMS
+                 if any(w in term or (len(term) >= 2 and term in w) for w in words))
 
 
 def uncovered(terms: tuple[Term, ...], text: str) -> list[Term]:
