@@ -81,7 +81,7 @@ def test_a_scoped_question_is_scored_against_its_reports_stored_vectors_as_chrom
     _, data_dir = served
     serving = make_assistant(data_dir=data_dir)
     dense = serving.retriever.retrievers[0]
-    assert dense.scoped is not None and len(dense.scoped.matrix) == len(serving.retriever.retrievers[1].index)
+    assert dense.scoped is not None and dense.scoped.shape[0] == len(serving.retriever.retrievers[1].index)
     question = "2017年清河市教育局收到多少件政府信息公开申请?"
     scope = serving.scope(question)
     vector = serving.vectors.embed_query(question)
@@ -131,8 +131,8 @@ def test_the_next_index_copies_the_vectors_of_unchanged_reports_and_fetches_the_
     assert sorted(fetched) == sorted(c.id for c in changed.chunks)
     dense = ingesting.retriever.retrievers[0].scoped
     assert dense.hashes[changed.id] == "changed-" + changed.content_hash
-    rows, _ = dense.index.rows_of([r.id for r in ingesting.reports])
-    assert (abs(1 - (dense.matrix[rows] ** 2).sum(axis=1)) < 1e-4).all(), "every row is a unit vector"
+    ranges, _ = dense.index.ranges_of([r.id for r in ingesting.reports])
+    assert (abs(1 - (dense.rows(ranges) ** 2).sum(axis=1)) < 1e-4).all(), "every row is a unit vector"
 
 
 def test_an_index_stored_without_vectors_gets_them_when_an_ingesting_process_starts(served, make_assistant):
@@ -170,7 +170,6 @@ def test_a_question_is_resolved_against_bodies_derived_once_per_metadata_list(mo
 
 def test_the_reports_of_some_bodies_come_in_the_shelfs_order():
     from assistant.store.shelf import InMemoryShelf
-
     from ingest.model import Report, ReportMeta
 
     def report(agency: str, year: int) -> Report:

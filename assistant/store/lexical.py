@@ -118,7 +118,7 @@ class LexicalIndex:
             chosen = scored.scores(token_ids)  # type: ignore[union-attr]
             rows = np.arange(len(chosen))
         else:
-            ranges, _ = self._ranges(report_ids)
+            ranges, _ = self.ranges_of(report_ids)
             rows = _rows(ranges)
             chosen = (scored.scores_within(token_ids, ranges) if len(ranges) <= MAX_SCOPED_REPORTS  # type: ignore[union-attr]
                       else scored.scores(token_ids)[rows])  # type: ignore[union-attr]
@@ -131,10 +131,11 @@ class LexicalIndex:
 
     def rows_of(self, report_ids: Iterable[str]) -> tuple[np.ndarray, list[str]]:
         """The rows of ``report_ids``' chunks, and the reports this index does not hold."""
-        ranges, missing = self._ranges(report_ids)
+        ranges, missing = self.ranges_of(report_ids)
         return _rows(ranges), missing
 
-    def _ranges(self, report_ids: Iterable[str]) -> tuple[list[tuple[int, int]], list[str]]:
+    def ranges_of(self, report_ids: Iterable[str]) -> tuple[list[tuple[int, int]], list[str]]:
+        """The row ranges [start, end) of ``report_ids``' chunks, and the reports this index does not hold."""
         ranges, missing = [], []
         for report_id in dict.fromkeys(report_ids):
             if report_id in self._rows:

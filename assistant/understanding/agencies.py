@@ -58,6 +58,7 @@ def _place_forms(agency: str) -> tuple[str, str]:
     return match.group(), agency[match.end():]
 
 
+@functools.lru_cache(maxsize=65536)  # asked of every candidate body of every name in every question
 def place_names(agency: str) -> tuple[str, ...]:
     """How a question may name the agency's place: 平潭综合实验区, 平潭实验区, 平潭, 实验区, 综合实验区."""
     match = _PLACE.match(agency)
@@ -75,6 +76,7 @@ def _kind(name: str) -> str:
     return next((short for long, short in _KINDS if name.endswith(long)), "")
 
 
+@functools.lru_cache(maxsize=65536)
 def _bodies(agency: str) -> tuple[str, ...]:
     """The agency's body as a question may say it in full: 市场监督管理局; 海坛片区管理局 and 海坛片区;
     人民政府 and 政府 for a place's government (and the government itself for a bare place name)."""
