@@ -198,3 +198,18 @@ def test_bm25_within_a_few_reports_scores_as_over_the_whole_index(served, make_a
 
         assert whole and [c for c, _, _ in within] == [c for c, _, _ in whole]
         assert [round(s, 4) for _, _, s in within] == [round(s, 4) for _, _, s in whole]
+
+
+def test_every_vectors_hash_is_read_a_page_at_a_time(served, monkeypatch):
+    from assistant.store import vectors
+
+    ingesting, _ = served
+    whole = {r.id: {r.content_hash} for r in ingesting.reports}
+    assert ingesting.vectors.stored_hashes() == whole
+    pages: list[int] = []
+    get = ingesting.vectors._collection.get
+    monkeypatch.setattr(ingesting.vectors._collection, "get", lambda **kw: pages.append(kw["offset"]) or get(**kw))
+    monkeypatch.setattr(vectors, "PAGE", 7)
+
+    assert ingesting.vectors.stored_hashes() == whole
+    assert len(pages) == ingesting.vectors.count() // 7 + 1, "one read per page, none past the end"

@@ -11,6 +11,8 @@ from langchain_core.embeddings import Embeddings
 
 from ingest.model import Chunk
 
+PAGE = 5_000  # vectors read at a time when reading all of them
+
 
 @dataclass(frozen=True)
 class Hit:
@@ -54,11 +56,18 @@ class VectorStore:
         self._collection.delete(where={"report_id": report_id})
 
     def stored_hashes(self) -> dict[str, set[str]]:
-        """report id → the content hashes its chunks were embedded from (more than one: stale)."""
+        """report id → the content hashes its chunks were embedded from (more than one: stale).
+        Read a page at a time: Chroma's SQLite refuses one read of every vector's metadata past
+        ~32,000 vectors ("too many SQL variables")."""
         found: dict[str, set[str]] = {}
-        for meta in self._collection.get(include=["metadatas"])["metadatas"] or []:
-            found.setdefault(str(meta["report_id"]), set()).add(str(meta["content_hash"]))
-        return found
+        offset = 0
+        while True:
+            page = self._collection.get(include=["metadatas"], limit=PAGE, offset=offset)["metadatas"] or []
+            for meta in page:
+                found.setdefault(str(meta["report_id"]), set()).add(str(meta["content_hash"]))
+            if len(page) < PAGE:
+                return found
+            offset += PAGE
 
     def hashes_of(self, report_id: str) -> set[str]:
         """The content hashes one report's chunks were embedded from (empty: none stored)."""
