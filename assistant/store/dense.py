@@ -1,4 +1,4 @@
-"""Every chunk's vector in the lexical index's row order, memory-mapped beside it.
+"""Every chunk's vector in the lexical index's row order, stored beside it.
 
 A question about a few reports (its year and agency resolved) is scored against those reports'
 chunks directly: exact, and well under a millisecond, where Chroma's search filtered by ``$in``
