@@ -24,7 +24,7 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -262,11 +262,14 @@ def main() -> None:
     assistant = Assistant(Settings(data_dir=data_dir, model_dir=ROOT / ".cache"), embedder=embedder)
     if not figures.complete and not args.as_it_stands:
         # An interrupted run is continued: each run adds its own time and the reports it wrote.
-        base, started, written = figures, time.perf_counter(), []
+        base, started = figures, time.perf_counter()
+        so_far = base
 
         def on_file(result: FileResult) -> None:
-            written.append(result)
-            base.plus(time.perf_counter() - started, embedded[0], written=written).write(figures_file)
+            nonlocal so_far  # one result at a time: the sum is not recounted after every file
+            so_far = so_far.plus(0.0, 0.0, written=[result])
+            replace(so_far, seconds=base.seconds + time.perf_counter() - started,
+                    embedded=base.embedded + embedded[0]).write(figures_file)
 
         results = assistant.ingest([corpus], on_file=on_file)
         figures = base.plus(time.perf_counter() - started, embedded[0], written=results, complete=True)

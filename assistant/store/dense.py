@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.store.lexical import LexicalIndex
+from assistant.store.lexical import LexicalIndex, rows_in
 
 MATRIX = "vectors.npy"
 HASHES = "vectors.json"  # report id → the content hash its rows' vectors were embedded from
@@ -71,7 +71,7 @@ class ChunkVectors:
             return None
         if not ranges:
             return [], missing
-        rows = np.concatenate([np.arange(start, end) for start, end in ranges])
+        rows = rows_in(ranges)
         scores = self.rows(ranges) @ np.asarray(query, dtype=np.float32)
         if len(scores) > k:
             top = np.argpartition(-scores, k)[:k]

@@ -119,7 +119,7 @@ class LexicalIndex:
             rows = np.arange(len(chosen))
         else:
             ranges, _ = self.ranges_of(report_ids)
-            rows = _rows(ranges)
+            rows = rows_in(ranges)
             chosen = (scored.scores_within(token_ids, ranges) if len(ranges) <= MAX_SCOPED_REPORTS  # type: ignore[union-attr]
                       else scored.scores(token_ids)[rows])  # type: ignore[union-attr]
         if len(chosen) > k:
@@ -132,7 +132,7 @@ class LexicalIndex:
     def rows_of(self, report_ids: Iterable[str]) -> tuple[np.ndarray, list[str]]:
         """The rows of ``report_ids``' chunks, and the reports this index does not hold."""
         ranges, missing = self.ranges_of(report_ids)
-        return _rows(ranges), missing
+        return rows_in(ranges), missing
 
     def ranges_of(self, report_ids: Iterable[str]) -> tuple[list[tuple[int, int]], list[str]]:
         """The row ranges [start, end) of ``report_ids``' chunks, and the reports this index does not hold."""
@@ -186,7 +186,8 @@ class LexicalIndex:
         return cls(ids["version"], ids["chunks"], ids["reports"], fields)
 
 
-def _rows(ranges: list[tuple[int, int]]) -> np.ndarray:
+def rows_in(ranges: list[tuple[int, int]]) -> np.ndarray:
+    """The rows of ``ranges`` ([start, end) each), in their order."""
     return np.concatenate([np.arange(a, b) for a, b in ranges]) if ranges else np.zeros(0, np.int64)
 
 
